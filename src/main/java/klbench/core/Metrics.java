@@ -1,0 +1,55 @@
+package klbench.core;
+
+import java.io.Serializable;
+
+/**
+ * Everything measured about one (estimator, baseline, batch size) on one triple: the value and
+ * gradient metrics of ESTIMATORS.md ("Metrics"), each exact ({@code …Exact}) where it exists and by
+ * Monte Carlo ({@code …Mc}) with its standard error. Null means "does not exist" (no exact value
+ * for {@code loo}, no cosine of a zero vector, no relative error when the truth is 0).
+ *
+ * <p>Field names are the result columns in camelCase.
+ */
+public final class Metrics implements Serializable {
+  public final int estimatorIndex;
+  public final Baseline baseline;
+  public final int batchSize;
+  public final long batches;
+
+  public Double valueMeanExact;
+  public Double valueStdExact;
+  public Double valueMeanMc;
+  public Double valueMeanSe;
+  public Double valueStdMc;
+  public Double valueBias;
+  public Double valueRelBias;
+  public Double valueRelStd;
+
+  public Double gradBiasNormExact;
+  public Double gradCosExact;
+  public Double gradCosFwdExact;
+  public Double gradVarExact;
+  public Double gradMseExact;
+  public Double gradBiasNormMc;
+  public Double gradCosMc;
+  public Double gradCosFwdMc;
+  public Double gradVarMc;
+  public Double gradMseMc;
+  public Double gradMseSe;
+  public Double gradRelBias;
+  public Double gradRelRmse;
+
+  public Double valueZ;
+  public Double gradMseZ;
+  public boolean consistent;
+
+  /** Why this row has no numbers (an infeasible triple, an estimator that overflows), or null. */
+  public String problem;
+
+  public Metrics(int estimatorIndex, Baseline baseline, int batchSize, long batches) {
+    this.estimatorIndex = estimatorIndex;
+    this.baseline = baseline;
+    this.batchSize = batchSize;
+    this.batches = batches;
+  }
+}

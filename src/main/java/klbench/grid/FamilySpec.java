@@ -1,0 +1,33 @@
+package klbench.grid;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * One distribution family as written in a grid file, e.g. {@code gaussian: {sigma: 1.0}}: the family
+ * name and its parameters in a fixed (declared) order. Values are Double, String, or List of Double.
+ */
+public record FamilySpec(String family, LinkedHashMap<String, Object> params) implements Serializable {
+
+  /** Canonical text written to result rows, e.g. {@code gaussian(sigma=1.0)}, {@code on_policy()}. */
+  public String canonical() {
+    return family + "(" + params.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(", ")) + ")";
+  }
+
+  public double number(String key) {
+    return ((Number) params.get(key)).doubleValue();
+  }
+
+  public Map<String, Object> paramsView() {
+    return java.util.Collections.unmodifiableMap(params);
+  }
+
+  @Override
+  public String toString() {
+    return canonical();
+  }
+}
