@@ -1,0 +1,130 @@
+package klbench.spark;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The output folder {@code <out>} of klbench, on any Hadoop file system:
+ *
+ * <pre>
+ * &lt;out&gt;/results/run-&lt;run_id&gt;/part-*.parquet   one folder per finished run: the dataset
+ * &lt;out&gt;/runs/&lt;run_id&gt;/grid.yaml, run.json       the grid as given, the record of the run
+ * &lt;out&gt;/_staging/&lt;run_id&gt;/                     a run's rows while they are being written
+ * </pre>
+ *
+ * <p>{@code _staging/} itself is left in place (removing it could race with a concurrent run that is
+ * creating its own staging folder in it).
+ *
+ * <p>A run's rows are written to {@code _staging/<run_id>} and, once complete, moved into {@code
+ * results/} by one directory rename (atomic on a local file system and on HDFS). Readers of {@code
+ * results/} therefore see every run either whole or not at all: a run that fails, or one running
+ * beside another, never half-fills or corrupts what earlier runs wrote.
+ *
+ * <p>Why {@code run-<run_id>} and not a Hive-style {@code run_id=<id>} folder: a {@code key=value}
+ * folder makes Spark add a partition column, whose type it infers from the folder names (a run id
+ * that looks like a number or a date would come back as one) and which it moves to the end of the
+ * schema unless the files also hold it. A folder name without {@code =} is no partition at all, so
+ * reading {@code results/} gives exactly the columns stored in the files: those of {@link
+ * ResultSchema}, {@code run_id} included, in {@link klbench.results.Column} order.
+ */
+public final class ResultStore {
+  private static final String RUN_PREFIX = "run-";
+
+  private final SparkSession spark;
+  private final FileSystem fs;
+  private final Path out;
+
+  private ResultStore(SparkSession spark, FileSystem fs, Path out) {
+    this.spark = spark;
+    this.fs = fs;
+    this.out = out;
+  }
+
+  /** The store at {@code out} (a local path or any Hadoop file system URI). */
+  public static ResultStore at(SparkSession spark, String out) throws IOException {
+    Path path = new Path(out);
+    FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    return new ResultStore(spark, fs, fs.makeQualified(path));
+  }
+
+  public Path out() { return out; }
+
+  public Path resultsDir() { return new Path(out, "results"); }
+
+  public Path runDir(String runId) { return new Path(new Path(out, "runs"), runId); }
+
+  Path stagingDir(String runId) { return new Path(new Path(out, "_staging"), runId); }
+
+  Path committedDir(String runId) { return new Path(resultsDir(), RUN_PREFIX + runId); }
+
+  /** True when at least one run has been committed to {@code results/}. */
+  public boolean hasResults() throws IOException {
+    if (!fs.exists(resultsDir())) return false;
+    for (FileStatus s : fs.listStatus(resultsDir())) {
+      if (s.isDirectory() && s.getPath().getName().startsWith(RUN_PREFIX)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Every committed row, with the schema of {@link ResultSchema} (given, not inferred: a run
+   * written before a column was added reads that column as null). Empty when there are none.
+   */
+  public Dataset<Row> read() throws IOException {
+    if (!hasResults()) return spark.createDataFrame(List.of(), ResultSchema.schema());
+    return spark.read().schema(ResultSchema.schema()).parquet(resultsDir().toString());
+  }
+
+  /** The config_id of every committed row. */
+  public Set<String> configIds() throws IOException {
+    Set<String> ids = new HashSet<>();
+    for (Row r : read().select("config_id").distinct().collectAsList()) ids.add(r.getString(0));
+    return ids;
+  }
+
+  /** Writes a file of the run's record folder, {@code runs/<run_id>/<name>}, replacing it. */
+  public void writeRunFile(String runId, String name, byte[] content) throws IOException {
+    try (OutputStream o = fs.create(new Path(runDir(runId), name), true)) {
+      o.write(content);
+    }
+  }
+
+  /**
+   * Writes a run's rows to its staging folder, then moves them into {@code results/} in one
+   * rename. Nothing is committed for an empty run.
+   *
+   * @return the number of rows committed
+   */
+  public long commit(String runId, Dataset<Row> rows) throws IOException {
+    long n = rows.count();
+    if (n == 0) return 0;
+    Path staging = stagingDir(runId);
+    Path target = committedDir(runId);
+    if (fs.exists(target)) throw new IOException(target + " exists already: run ids must be unique");
+    rows.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
+    fs.mkdirs(resultsDir());
+    if (!fs.rename(staging, target)) {
+      throw new IOException("could not move " + staging + " to " + target);
+    }
+    return n;
+  }
+
+  /** Removes whatever a failed run left in its staging folder; {@code results/} is untouched. */
+  public void abandon(String runId) {
+    try {
+      fs.delete(stagingDir(runId), true);
+    } catch (IOException e) {
+      // Best effort: a leftover staging folder is never read.
+    }
+  }
+}
