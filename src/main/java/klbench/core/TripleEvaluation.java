@@ -20,9 +20,9 @@ import org.apache.commons.rng.simple.RandomSource;
  * <h2>Exact moments (ESTIMATORS.md, "Metrics")</h2>
  *
  * For a coefficient a(x) of the token alone and x ~ μ, with A = E_μ[a] and d = μ − p:
- * E[ĝ]_j = μ_j a_j − p_j A, and E‖ĝ‖² = Σ_x μ_x a_x² (1 − 2p_x + ‖p‖²). A constant baseline shift
- * s (none: 0, const(c): c, oracle: −A) moves E[ĝ] by s·d and E‖ĝ‖² by a quadratic in s, so one
- * O(V) pass per estimator serves every constant baseline.
+ * E[ĝ]_j = μ_j a_j − p_j A, and E‖ĝ‖² = Σ_x μ_x a_x² (1 − 2p_x + ‖p‖²). A token-only baseline is
+ * a constant shift s of a (none: 0, const(c): c, oracle: −A), computed with one
+ * O(V) pass per (estimator, baseline).
  *
  * <h2>Monte Carlo</h2>
  *
@@ -51,27 +51,26 @@ public final class TripleEvaluation {
   private final double[] coef;
   /** Per estimator: why it has no numbers (overflow), or null. */
   private final String[] problems;
-  private final ExactSums[] exact;
+  private final ValueSums[] exact;
+  /** Per [k * J + j] for token-only baselines; null for loo and for estimators with a problem. */
+  private final GradientSums[] exactGradient;
   private final SharedStateDiscreteSampler sampler;
 
   // Per-triple constants.
   private final double gg;
   private final double pg;
-  private final double pgFwd;
-  private final double ggFwd;
   private final double gFwdNormSq;
-  /** Σ_x μ_x (1 − 2p_x + ‖p‖²). */
-  private final double muKappa;
-  /** d = μ − p: ‖d‖², d·G, d·G_fwd. */
-  private final double dd;
-  private final double dg;
-  private final double dgFwd;
 
-  /** The exact O(V) sums of one estimator with no baseline (shift 0). */
-  private record ExactSums(
-      double meanCoef, double valueMean, double valueVar,
-      double biasSq, double biasDotD, double meanSq, double meanDotD, double meanDotG, double meanDotGFwd,
-      double secondMoment, double firstMomentKappa) {}
+  /** The exact O(V) sums of one estimator: E_μ[a], and the mean and variance of its value. */
+  private record ValueSums(double meanCoef, double valueMean, double valueVar) {}
+
+  /**
+   * The exact O(V) sums of one estimator under one token-only baseline (coefficient a + s):
+   * ‖E[ĝ] − G‖², ‖E[ĝ]‖², E[ĝ]·G, E[ĝ]·G_fwd and E‖ĝ‖². Each baseline gets its own pass rather
+   * than a polynomial in s, because ‖E[ĝ]‖ must come out exactly 0 (to rounding) when a + s is
+   * constant, and expanding the square in s would leave a cancellation residue far above that.
+   */
+  private record GradientSums(double biasSq, double meanSq, double meanDotG, double meanDotGFwd, double second) {}
 
   private TripleEvaluation(Triple t, List<Estimator> estimators, List<Baseline> baselines) {
     this.t = t;
@@ -81,29 +80,29 @@ public final class TripleEvaluation {
     this.j = baselines.size();
     this.anyLoo = baselines.stream().anyMatch(b -> b.kind() == Baseline.Kind.LOO);
     int v = t.size;
-    double sgg = 0, spg = 0, spgf = 0, sggf = 0, sff = 0, smk = 0, sdd = 0, sdg = 0, sdgf = 0;
+    double sgg = 0, spg = 0, sff = 0;
     for (int x = 0; x < v; x++) {
-      double g = t.grad[x];
-      double gf = t.gradFwd[x];
-      double d = t.mu[x] - t.p[x];
-      sgg += g * g;
-      spg += t.p[x] * g;
-      spgf += t.p[x] * gf;
-      sggf += g * gf;
-      sff += gf * gf;
-      smk += t.mu[x] * kappa(x);
-      sdd += d * d;
-      sdg += d * g;
-      sdgf += d * gf;
+      sgg += t.grad[x] * t.grad[x];
+      spg += t.p[x] * t.grad[x];
+      sff += t.gradFwd[x] * t.gradFwd[x];
     }
-    gg = sgg; pg = spg; pgFwd = spgf; ggFwd = sggf; gFwdNormSq = sff; muKappa = smk;
-    dd = sdd; dg = sdg; dgFwd = sdgf;
+    gg = sgg;
+    pg = spg;
+    gFwdNormSq = sff;
 
     coef = new double[t.feasible() ? v * e : 0];
     problems = new String[e];
-    exact = new ExactSums[e];
+    exact = new ValueSums[e];
+    exactGradient = new GradientSums[e * j];
     if (t.feasible()) {
-      for (int k = 0; k < e; k++) exact[k] = prepareEstimator(k);
+      for (int k = 0; k < e; k++) {
+        exact[k] = prepareEstimator(k);
+        if (exact[k] == null) continue;
+        for (int jb = 0; jb < j; jb++) {
+          Baseline b = this.baselines.get(jb);
+          if (b.tokenOnly()) exactGradient[k * j + jb] = gradientSums(k, constantShift(k, b));
+        }
+      }
       sampler = AliasMethodDiscreteSampler.of(RandomSource.SPLIT_MIX_64.create(0L), t.mu);
     } else {
       sampler = null;
@@ -130,7 +129,7 @@ public final class TripleEvaluation {
   }
 
   /** Fills the coefficient column of estimator k and returns its exact sums (two O(V) passes). */
-  private ExactSums prepareEstimator(int k) {
+  private ValueSums prepareEstimator(int k) {
     Estimator est = estimators.get(k);
     int v = t.size;
     double meanCoef = 0;
@@ -149,35 +148,35 @@ public final class TripleEvaluation {
       meanCoef += t.mu[x] * a;
       valueMean += t.mu[x] * f;
     }
-    double valueVar = 0, biasSq = 0, biasDotD = 0, meanSq = 0, meanDotD = 0, meanDotG = 0, meanDotGFwd = 0;
-    double second = 0, firstKappa = 0;
+    double valueVar = 0;
     for (int x = 0; x < v; x++) {
-      double a = coef[x * e + k];
-      double m = t.mu[x] * a - t.p[x] * meanCoef;
-      double d = t.mu[x] - t.p[x];
-      double bias = m - t.grad[x];
-      biasSq += bias * bias;
-      biasDotD += bias * d;
-      meanSq += m * m;
-      meanDotD += m * d;
-      meanDotG += m * t.grad[x];
-      meanDotGFwd += m * t.gradFwd[x];
-      if (t.mu[x] != 0.0) {
-        double dv = est.valueAt(t.logRatio[x]) - valueMean;
-        valueVar += t.mu[x] * dv * dv;
-        double wa = t.mu[x] * a * kappa(x);
-        second += wa * a;
-        firstKappa += wa;
-      }
+      if (t.mu[x] == 0.0) continue;
+      double dv = est.valueAt(t.logRatio[x]) - valueMean;
+      valueVar += t.mu[x] * dv * dv;
     }
-    ExactSums s = new ExactSums(meanCoef, valueMean, valueVar, biasSq, biasDotD, meanSq, meanDotD, meanDotG,
-        meanDotGFwd, second, firstKappa);
-    if (!Double.isFinite(second) || !Double.isFinite(biasSq) || !Double.isFinite(valueVar)) {
-      problems[k] = "estimator " + est.name() + " overflows in its second moments";
+    if (!Double.isFinite(valueVar)) {
+      problems[k] = "estimator " + est.name() + " overflows in the variance of its value";
       for (int x = 0; x < v; x++) coef[x * e + k] = 0.0; // every row of it reports the problem instead
       return null;
     }
-    return s;
+    return new ValueSums(meanCoef, valueMean, valueVar);
+  }
+
+  /** One O(V) pass: the exact gradient sums of estimator k with coefficient a + s. */
+  private GradientSums gradientSums(int k, double s) {
+    double meanCoef = exact[k].meanCoef() + s;
+    double biasSq = 0, meanSq = 0, meanDotG = 0, meanDotGFwd = 0, second = 0;
+    for (int x = 0; x < t.size; x++) {
+      double a = t.mu[x] == 0.0 ? 0.0 : coef[x * e + k] + s;
+      double m = t.mu[x] * a - t.p[x] * meanCoef;
+      double bias = m - t.grad[x];
+      biasSq += bias * bias;
+      meanSq += m * m;
+      meanDotG += m * t.grad[x];
+      meanDotGFwd += m * t.gradFwd[x];
+      second += t.mu[x] * a * a * kappa(x);
+    }
+    return new GradientSums(biasSq, meanSq, meanDotG, meanDotGFwd, second);
   }
 
   /** The constant shift s of a token-only baseline for estimator k (a′ = a + s). */
@@ -406,7 +405,7 @@ public final class TripleEvaluation {
           continue;
         }
         fillValue(m, k, merged, truth);
-        if (b.tokenOnly()) fillExactGradient(m, k, b, batchSize, truth);
+        if (b.tokenOnly()) fillExactGradient(m, k, jb, batchSize, truth);
         if (b.kind() == Baseline.Kind.LOO && looDense == null) looDense = new double[t.size];
         fillMonteCarloGradient(m, k, jb, b, batchSize, batches, merged, countsDense, looDense, truth);
         fillChecks(m, truth);
@@ -416,7 +415,7 @@ public final class TripleEvaluation {
   }
 
   private void fillValue(Metrics m, int k, PartialStats merged, Truth truth) {
-    ExactSums s = exact[k];
+    ValueSums s = exact[k];
     Estimator est = estimators.get(k);
     m.valueMeanExact = s.valueMean();
     m.valueStdExact = Math.sqrt(Math.max(0.0, s.valueVar()));
@@ -440,22 +439,16 @@ public final class TripleEvaluation {
     m.valueRelStd = ratio(m.valueStdExact, truth.kl());
   }
 
-  private void fillExactGradient(Metrics m, int k, Baseline b, int batchSize, Truth truth) {
-    ExactSums x = exact[k];
-    double s = constantShift(k, b);
-    double biasSq = x.biasSq() + 2 * s * x.biasDotD() + s * s * dd;
-    double meanSq = x.meanSq() + 2 * s * x.meanDotD() + s * s * dd;
-    double meanDotG = x.meanDotG() + s * dg;
-    double meanDotGFwd = x.meanDotGFwd() + s * dgFwd;
-    double second = x.secondMoment() + 2 * s * x.firstMomentKappa() + s * s * muKappa;
-    double trCov = Math.max(0.0, second - meanSq);
+  private void fillExactGradient(Metrics m, int k, int jb, int batchSize, Truth truth) {
+    GradientSums x = exactGradient[k * j + jb];
+    double trCov = Math.max(0.0, x.second() - x.meanSq());
     double var = trCov / batchSize;
-    double bias = Math.sqrt(Math.max(0.0, biasSq));
+    double bias = Math.sqrt(Math.max(0.0, x.biasSq()));
     m.gradBiasNormExact = bias;
     m.gradVarExact = var;
     m.gradMseExact = bias * bias + var;
-    m.gradCosExact = cosine(meanDotG, meanSq, gg, truth.gradNorm());
-    m.gradCosFwdExact = cosine(meanDotGFwd, meanSq, gFwdNormSq, truth.gradNorm());
+    m.gradCosExact = cosine(x.meanDotG(), x.meanSq(), gg, truth.gradNorm());
+    m.gradCosFwdExact = cosine(x.meanDotGFwd(), x.meanSq(), gFwdNormSq, truth.gradNorm());
   }
 
   private void fillMonteCarloGradient(Metrics m, int k, int jb, Baseline b, int batchSize, int batches,
@@ -511,15 +504,16 @@ public final class TripleEvaluation {
   }
 
   /**
-   * (mc − exact)/se; with a zero standard error (a constant estimate) 0 when the two agree to
-   * rounding, else ±∞: never NaN.
+   * (mc − exact)/se; with a standard error at rounding level (a constant estimate) 0 when the two
+   * agree to a relative 1e-9, else ±∞: never NaN.
    */
   static Double zScore(Double mc, Double exact, Double se) {
     if (mc == null || exact == null || se == null) return null;
     double diff = mc - exact;
-    if (se > 0) return diff / se;
-    double tol = 1e-12 * Math.max(Math.abs(mc), Math.abs(exact));
-    return Math.abs(diff) <= tol ? 0.0 : Math.copySign(Double.POSITIVE_INFINITY, diff);
+    double scale = Math.max(Math.abs(mc), Math.abs(exact));
+    // A standard error at rounding level means the estimate is a constant: compare to rounding.
+    if (se > 1e-12 * scale) return diff / se;
+    return Math.abs(diff) <= 1e-9 * scale ? 0.0 : Math.copySign(Double.POSITIVE_INFINITY, diff);
   }
 
   /** cos(m, g) from m·g, ‖m‖² and ‖g‖²; null where ‖m‖ ≤ 1e-12 ‖G‖ or the target is 0. */
