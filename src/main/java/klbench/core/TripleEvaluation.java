@@ -1,0 +1,531 @@
+package klbench.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.AliasMethodDiscreteSampler;
+import org.apache.commons.rng.sampling.distribution.DiscreteSampler;
+import org.apache.commons.rng.sampling.distribution.SharedStateDiscreteSampler;
+import org.apache.commons.rng.simple.RandomSource;
+
+/**
+ * Exact and Monte Carlo metrics of many estimators and baselines on one distribution triple.
+ *
+ * <p>Built once per triple in O(V·E) for E estimators ({@link #prepare}): the per-token
+ * coefficients a_e(x), the exact moments, and Walker's alias table for μ (Commons RNG's {@link
+ * AliasMethodDiscreteSampler}: O(1) per token after O(V) set-up). The built object is immutable;
+ * every random stream ({@link #simulateChunk}) shares it, so chunks may run on any thread.
+ *
+ * <h2>Exact moments (ESTIMATORS.md, "Metrics")</h2>
+ *
+ * For a coefficient a(x) of the token alone and x ~ μ, with A = E_μ[a] and d = μ − p:
+ * E[ĝ]_j = μ_j a_j − p_j A, and E‖ĝ‖² = Σ_x μ_x a_x² (1 − 2p_x + ‖p‖²). A token-only baseline is
+ * a constant shift s of a (none: 0, const(c): c, oracle: −A), computed with one
+ * O(V) pass per (estimator, baseline).
+ *
+ * <h2>Monte Carlo</h2>
+ *
+ * All estimators and baselines of a batch size see the same tokens (common random numbers). A
+ * batch with distinct tokens x and counts c has the gradient ĝ_b = u − αp, u = (1/B) Σ_x a′_x c_x
+ * e_x, α = Σ_x u_x, where the shifted coefficient is a′ = κa + s: κ = 1 and s constant for none,
+ * const and oracle; κ = B/(B−1), s = −Σ_i a_i/(B−1) for loo (leave-one-out). Then
+ * ‖ĝ_b − G‖² needs only five sums over the batch's distinct tokens per estimator (Σac, Σa²c²,
+ * Σac², Σacp, ΣacG), each baseline following in O(1): O(B) per batch, no V-long work. The mean
+ * batch gradient follows at the end from the token counts (and the loo shifts): see
+ * {@link PartialStats}.
+ */
+public final class TripleEvaluation {
+  /** ESTIMATORS.md: a cosine is null where ‖E[ĝ_B]‖ ≤ 1e-12 ‖G‖. */
+  static final double ZERO_GRADIENT = 1e-12;
+  /** A row is consistent when every |z| ≤ 5. */
+  static final double Z_LIMIT = 5.0;
+
+  private final Triple t;
+  private final List<Estimator> estimators;
+  private final List<Baseline> baselines;
+  private final int e;
+  private final int j;
+  private final boolean anyLoo;
+  /** a_e(x) at [x * E + e]; 0 where μ(x) = 0 (never sampled) or the estimator overflowed. */
+  private final double[] coef;
+  /** Per estimator: why it has no numbers (overflow), or null. */
+  private final String[] problems;
+  private final ValueSums[] exact;
+  /** Per [k * J + j] for token-only baselines; null for loo and for estimators with a problem. */
+  private final GradientSums[] exactGradient;
+  private final SharedStateDiscreteSampler sampler;
+
+  // Per-triple constants.
+  private final double gg;
+  private final double pg;
+  private final double gFwdNormSq;
+
+  /** The exact O(V) sums of one estimator: E_μ[a], and the mean and variance of its value. */
+  private record ValueSums(double meanCoef, double valueMean, double valueVar) {}
+
+  /**
+   * The exact O(V) sums of one estimator under one token-only baseline (coefficient a + s):
+   * ‖E[ĝ] − G‖², ‖E[ĝ]‖², E[ĝ]·G, E[ĝ]·G_fwd and E‖ĝ‖². Each baseline gets its own pass rather
+   * than a polynomial in s, because ‖E[ĝ]‖ must come out exactly 0 (to rounding) when a + s is
+   * constant, and expanding the square in s would leave a cancellation residue far above that.
+   */
+  private record GradientSums(double biasSq, double meanSq, double meanDotG, double meanDotGFwd, double second) {}
+
+  private TripleEvaluation(Triple t, List<Estimator> estimators, List<Baseline> baselines) {
+    this.t = t;
+    this.estimators = List.copyOf(estimators);
+    this.baselines = List.copyOf(baselines);
+    this.e = estimators.size();
+    this.j = baselines.size();
+    this.anyLoo = baselines.stream().anyMatch(b -> b.kind() == Baseline.Kind.LOO);
+    int v = t.size;
+    double sgg = 0, spg = 0, sff = 0;
+    for (int x = 0; x < v; x++) {
+      sgg += t.grad[x] * t.grad[x];
+      spg += t.p[x] * t.grad[x];
+      sff += t.gradFwd[x] * t.gradFwd[x];
+    }
+    gg = sgg;
+    pg = spg;
+    gFwdNormSq = sff;
+
+    coef = new double[t.feasible() ? v * e : 0];
+    problems = new String[e];
+    exact = new ValueSums[e];
+    exactGradient = new GradientSums[e * j];
+    if (t.feasible()) {
+      for (int k = 0; k < e; k++) {
+        exact[k] = prepareEstimator(k);
+        if (exact[k] == null) continue;
+        for (int jb = 0; jb < j; jb++) {
+          Baseline b = this.baselines.get(jb);
+          if (b.tokenOnly()) exactGradient[k * j + jb] = gradientSums(k, constantShift(k, b));
+        }
+      }
+      sampler = AliasMethodDiscreteSampler.of(RandomSource.SPLIT_MIX_64.create(0L), t.mu);
+    } else {
+      sampler = null;
+    }
+  }
+
+  /** Builds every table of the triple for these estimators and baselines (O(V·E)). */
+  public static TripleEvaluation prepare(Triple triple, List<Estimator> estimators, List<Baseline> baselines) {
+    if (estimators.isEmpty() || baselines.isEmpty()) {
+      throw new IllegalArgumentException("at least one estimator and one baseline are needed");
+    }
+    return new TripleEvaluation(triple, estimators, baselines);
+  }
+
+  public Triple triple() { return t; }
+
+  public List<Estimator> estimators() { return estimators; }
+
+  public List<Baseline> baselines() { return baselines; }
+
+  /** 1 − 2p_x + ‖p‖² = ‖e_x − p‖², the squared norm of the score of token x. */
+  private double kappa(int x) {
+    return 1.0 - 2.0 * t.p[x] + t.pNormSq;
+  }
+
+  /** Fills the coefficient column of estimator k and returns its exact sums (two O(V) passes). */
+  private ValueSums prepareEstimator(int k) {
+    Estimator est = estimators.get(k);
+    int v = t.size;
+    double meanCoef = 0;
+    double valueMean = 0;
+    for (int x = 0; x < v; x++) {
+      if (t.mu[x] == 0.0) continue;
+      double f = est.valueAt(t.logRatio[x]);
+      double a = est.coefficientAt(t.logRatio[x], t.importance[x]);
+      if (!Double.isFinite(f) || !Double.isFinite(a)) {
+        problems[k] = "estimator " + est.name() + " overflows at token " + x + " (log-ratio "
+            + t.logRatio[x] + ", importance ratio " + t.importance[x] + ")";
+        for (int y = 0; y < v; y++) coef[y * e + k] = 0.0;
+        return null;
+      }
+      coef[x * e + k] = a;
+      meanCoef += t.mu[x] * a;
+      valueMean += t.mu[x] * f;
+    }
+    double valueVar = 0;
+    for (int x = 0; x < v; x++) {
+      if (t.mu[x] == 0.0) continue;
+      double dv = est.valueAt(t.logRatio[x]) - valueMean;
+      valueVar += t.mu[x] * dv * dv;
+    }
+    if (!Double.isFinite(valueVar)) {
+      problems[k] = "estimator " + est.name() + " overflows in the variance of its value";
+      for (int x = 0; x < v; x++) coef[x * e + k] = 0.0; // every row of it reports the problem instead
+      return null;
+    }
+    return new ValueSums(meanCoef, valueMean, valueVar);
+  }
+
+  /** One O(V) pass: the exact gradient sums of estimator k with coefficient a + s. */
+  private GradientSums gradientSums(int k, double s) {
+    double meanCoef = exact[k].meanCoef() + s;
+    double biasSq = 0, meanSq = 0, meanDotG = 0, meanDotGFwd = 0, second = 0;
+    for (int x = 0; x < t.size; x++) {
+      double a = t.mu[x] == 0.0 ? 0.0 : coef[x * e + k] + s;
+      double m = t.mu[x] * a - t.p[x] * meanCoef;
+      double bias = m - t.grad[x];
+      biasSq += bias * bias;
+      meanSq += m * m;
+      meanDotG += m * t.grad[x];
+      meanDotGFwd += m * t.gradFwd[x];
+      second += t.mu[x] * a * a * kappa(x);
+    }
+    return new GradientSums(biasSq, meanSq, meanDotG, meanDotGFwd, second);
+  }
+
+  /** The constant shift s of a token-only baseline for estimator k (a′ = a + s). */
+  private double constantShift(int k, Baseline b) {
+    return switch (b.kind()) {
+      case NONE -> 0.0;
+      case CONST -> b.constant();
+      case ORACLE -> -exact[k].meanCoef();
+      case LOO -> throw new IllegalArgumentException("loo has no constant shift");
+    };
+  }
+
+  /**
+   * E[ĝ] for estimator k under a token-only baseline, as a V-vector: μ_j a′_j − p_j E_μ[a′]. For
+   * tests and for people who want to look; the metrics never materialise it.
+   */
+  public double[] expectedGradient(int k, Baseline b) {
+    double s = constantShift(k, b);
+    double meanCoef = exact[k].meanCoef() + s;
+    double[] out = new double[t.size];
+    for (int x = 0; x < t.size; x++) {
+      double a = t.mu[x] == 0.0 ? 0.0 : coef[x * e + k] + s;
+      out[x] = t.mu[x] * a - t.p[x] * meanCoef;
+    }
+    return out;
+  }
+
+  /** The coefficient a_k(x) used for token x (0 where μ(x) = 0). */
+  public double coefficient(int k, int x) {
+    return coef[x * e + k];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Monte Carlo
+
+  /** Chunk {@code chunk} of R = {@code batches} batches of size B, on its own derived stream. */
+  public PartialStats simulateChunk(int batchSize, int batches, int chunk, long seed, String tripleKey) {
+    return simulate(batchSize, Chunking.batchesIn(batchSize, batches, chunk),
+        Streams.forChunk(seed, tripleKey, batchSize, chunk));
+  }
+
+  /** {@code batches} batches of size B drawn from μ with {@code rng}. */
+  public PartialStats simulate(int batchSize, int batches, UniformRandomProvider rng) {
+    if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1");
+    if (anyLoo && batchSize < 2) throw new IllegalArgumentException("loo needs a batch size >= 2");
+    int bsz = batchSize;
+    double[] errMean = new double[e * j];
+    double[] errM2 = new double[e * j];
+    if (!t.feasible() || batches == 0) {
+      return new PartialStats(bsz, e, j, t.feasible() ? 0 : batches, new int[0], new long[0],
+          anyLoo ? new double[0] : null, errMean, errM2);
+    }
+    DiscreteSampler draw = sampler.withUniformRandomProvider(rng);
+    double[] p = t.p;
+    double[] g = t.grad;
+    int[] inBatch = new int[t.size];
+    int[] touched = new int[bsz];
+    int[] touchedCount = new int[bsz];
+    int[] touchedSlot = new int[bsz];
+    // Chunk-level sparse accumulators, indexed by a slot per distinct token.
+    int[] slotOf = new int[t.size];
+    Arrays.fill(slotOf, -1);
+    int distinct = 0;
+    int capacity = Math.min(t.size, Math.max(16, (int) Math.min(1 << 20, (long) bsz * batches)));
+    int[] slotToken = new int[capacity];
+    long[] slotCount = new long[capacity];
+    double[] slotLoo = anyLoo ? new double[capacity * e] : null;
+
+    double[] s1 = new double[e];
+    double[] s2 = new double[e];
+    double[] s3 = new double[e];
+    double[] s4 = new double[e];
+    double[] s5 = new double[e];
+    double[] shifts = new double[e * j];
+    double[] scales = new double[j];
+    boolean[] isLoo = new boolean[j];
+    for (int jb = 0; jb < j; jb++) {
+      Baseline b = baselines.get(jb);
+      isLoo[jb] = b.kind() == Baseline.Kind.LOO;
+      scales[jb] = isLoo[jb] ? (double) bsz / (bsz - 1) : 1.0;
+      for (int k = 0; k < e; k++) {
+        shifts[k * j + jb] = b.kind() == Baseline.Kind.LOO || exact[k] == null ? 0.0 : constantShift(k, b);
+      }
+    }
+    double invB = 1.0 / bsz;
+
+    for (int batch = 0; batch < batches; batch++) {
+      int n = 0;
+      for (int i = 0; i < bsz; i++) {
+        int x = draw.sample();
+        if (inBatch[x]++ == 0) touched[n++] = x;
+      }
+      Arrays.fill(s1, 0);
+      Arrays.fill(s2, 0);
+      Arrays.fill(s3, 0);
+      Arrays.fill(s4, 0);
+      Arrays.fill(s5, 0);
+      double c2 = 0;
+      double cp = 0;
+      double cg = 0;
+      for (int tk = 0; tk < n; tk++) {
+        int x = touched[tk];
+        int c = inBatch[x];
+        inBatch[x] = 0;
+        int slot = slotOf[x];
+        if (slot < 0) {
+          if (distinct == slotToken.length) {
+            int grown = Math.min(t.size, slotToken.length * 2);
+            slotToken = Arrays.copyOf(slotToken, grown);
+            slotCount = Arrays.copyOf(slotCount, grown);
+            if (slotLoo != null) slotLoo = Arrays.copyOf(slotLoo, grown * e);
+          }
+          slot = distinct++;
+          slotOf[x] = slot;
+          slotToken[slot] = x;
+        }
+        slotCount[slot] += c;
+        touchedCount[tk] = c;
+        touchedSlot[tk] = slot;
+        double px = p[x];
+        double gx = g[x];
+        c2 += (double) c * c;
+        cp += c * px;
+        cg += c * gx;
+        int base = x * e;
+        for (int k = 0; k < e; k++) {
+          double ac = coef[base + k] * c;
+          s1[k] += ac;
+          s2[k] += ac * ac;
+          s3[k] += ac * c;
+          s4[k] += ac * px;
+          s5[k] += ac * gx;
+        }
+      }
+      long seen = batch + 1L;
+      for (int k = 0; k < e; k++) {
+        for (int jb = 0; jb < j; jb++) {
+          double kap = scales[jb];
+          double s = isLoo[jb] ? -s1[k] / (bsz - 1) : shifts[k * j + jb];
+          double sumAc = kap * s1[k] + s * bsz;
+          double sumA2c2 = kap * kap * s2[k] + 2 * kap * s * s3[k] + s * s * c2;
+          double sumAcp = kap * s4[k] + s * cp;
+          double sumAcg = kap * s5[k] + s * cg;
+          double alpha = sumAc * invB;
+          double uu = sumA2c2 * invB * invB;
+          double up = sumAcp * invB;
+          double ug = sumAcg * invB;
+          double err = uu - 2 * alpha * up - 2 * ug + alpha * alpha * t.pNormSq + 2 * alpha * pg + gg;
+          int idx = k * j + jb;
+          double delta = err - errMean[idx];
+          errMean[idx] += delta / seen;
+          errM2[idx] += delta * (err - errMean[idx]);
+        }
+      }
+      if (slotLoo != null) {
+        for (int tk = 0; tk < n; tk++) {
+          int base = touchedSlot[tk] * e;
+          int c = touchedCount[tk];
+          for (int k = 0; k < e; k++) slotLoo[base + k] += -s1[k] / (bsz - 1) * c;
+        }
+      }
+    }
+    // Sort the chunk's distinct tokens so that merging is a linear sorted merge.
+    int[] order = sortedSlots(slotToken, distinct);
+    int[] tokens = new int[distinct];
+    long[] counts = new long[distinct];
+    double[] loo = slotLoo == null ? null : new double[distinct * e];
+    for (int i = 0; i < distinct; i++) {
+      int slot = order[i];
+      tokens[i] = slotToken[slot];
+      counts[i] = slotCount[slot];
+      if (loo != null) System.arraycopy(slotLoo, slot * e, loo, i * e, e);
+    }
+    return new PartialStats(bsz, e, j, batches, tokens, counts, loo, errMean, errM2);
+  }
+
+  private static int[] sortedSlots(int[] slotToken, int distinct) {
+    long[] keyed = new long[distinct];
+    for (int i = 0; i < distinct; i++) keyed[i] = ((long) slotToken[i] << 32) | i;
+    Arrays.sort(keyed);
+    int[] order = new int[distinct];
+    for (int i = 0; i < distinct; i++) order[i] = (int) keyed[i];
+    return order;
+  }
+
+  /** Every chunk of R batches of size B in order, merged in chunk order, then {@link #finish}. */
+  public List<Metrics> evaluate(int batchSize, int batches, long seed, String tripleKey) {
+    PartialStats merged = null;
+    int chunks = Chunking.chunkCount(batchSize, batches);
+    for (int c = 0; c < chunks; c++) {
+      PartialStats part = simulateChunk(batchSize, batches, c, seed, tripleKey);
+      merged = merged == null ? part : merged.merge(part);
+    }
+    if (merged == null) throw new IllegalArgumentException("batches must be >= 1");
+    return finish(batchSize, batches, merged);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Metrics
+
+  /** The metrics of every (estimator, baseline), estimator-major, from the merged statistics. */
+  public List<Metrics> finish(int batchSize, int batches, PartialStats merged) {
+    if (merged.batches != batches || merged.batchSize != batchSize) {
+      throw new IllegalArgumentException("partial statistics hold " + merged.batches + " batches of "
+          + merged.batchSize + ", expected " + batches + " of " + batchSize);
+    }
+    List<Metrics> out = new ArrayList<>(e * j);
+    Truth truth = t.truth;
+    // The token counts as a dense vector, once for all estimators.
+    double[] countsDense = t.feasible() ? new double[t.size] : null;
+    if (countsDense != null) {
+      for (int i = 0; i < merged.tokens.length; i++) countsDense[merged.tokens[i]] = merged.counts[i];
+    }
+    double[] looDense = null;
+    for (int k = 0; k < e; k++) {
+      for (int jb = 0; jb < j; jb++) {
+        Baseline b = baselines.get(jb);
+        Metrics m = new Metrics(k, b, batchSize, batches);
+        out.add(m);
+        if (!t.feasible()) {
+          m.problem = t.infeasibleReason;
+          continue;
+        }
+        if (exact[k] == null) {
+          m.problem = problems[k];
+          continue;
+        }
+        fillValue(m, k, merged, truth);
+        if (b.tokenOnly()) fillExactGradient(m, k, jb, batchSize, truth);
+        if (b.kind() == Baseline.Kind.LOO && looDense == null) looDense = new double[t.size];
+        fillMonteCarloGradient(m, k, jb, b, batchSize, batches, merged, countsDense, looDense, truth);
+        fillChecks(m, truth);
+      }
+    }
+    return out;
+  }
+
+  private void fillValue(Metrics m, int k, PartialStats merged, Truth truth) {
+    ValueSums s = exact[k];
+    Estimator est = estimators.get(k);
+    m.valueMeanExact = s.valueMean();
+    m.valueStdExact = Math.sqrt(Math.max(0.0, s.valueVar()));
+    long n = merged.batches * merged.batchSize;
+    double sum = 0;
+    for (int i = 0; i < merged.tokens.length; i++) {
+      sum += merged.counts[i] * est.valueAt(t.logRatio[merged.tokens[i]]);
+    }
+    double mean = sum / n;
+    double ss = 0;
+    for (int i = 0; i < merged.tokens.length; i++) {
+      double dv = est.valueAt(t.logRatio[merged.tokens[i]]) - mean;
+      ss += merged.counts[i] * dv * dv;
+    }
+    m.valueMeanMc = mean;
+    double sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0.0;
+    m.valueStdMc = sd;
+    m.valueMeanSe = sd / Math.sqrt(n);
+    m.valueBias = m.valueMeanExact - truth.kl();
+    m.valueRelBias = ratio(m.valueBias, truth.kl());
+    m.valueRelStd = ratio(m.valueStdExact, truth.kl());
+  }
+
+  private void fillExactGradient(Metrics m, int k, int jb, int batchSize, Truth truth) {
+    GradientSums x = exactGradient[k * j + jb];
+    double trCov = Math.max(0.0, x.second() - x.meanSq());
+    double var = trCov / batchSize;
+    double bias = Math.sqrt(Math.max(0.0, x.biasSq()));
+    m.gradBiasNormExact = bias;
+    m.gradVarExact = var;
+    m.gradMseExact = bias * bias + var;
+    m.gradCosExact = cosine(x.meanDotG(), x.meanSq(), gg, truth.gradNorm());
+    m.gradCosFwdExact = cosine(x.meanDotGFwd(), x.meanSq(), gFwdNormSq, truth.gradNorm());
+  }
+
+  private void fillMonteCarloGradient(Metrics m, int k, int jb, Baseline b, int batchSize, int batches,
+      PartialStats merged, double[] counts, double[] looDense, Truth truth) {
+    boolean loo = b.kind() == Baseline.Kind.LOO;
+    double kap = loo ? (double) batchSize / (batchSize - 1) : 1.0;
+    double s = loo ? 0.0 : constantShift(k, b);
+    if (loo) {
+      Arrays.fill(looDense, 0.0);
+      for (int i = 0; i < merged.tokens.length; i++) looDense[merged.tokens[i]] = merged.looShift[i * e + k];
+    }
+    // v = (1/R) Σ_b u_b, the sparse part of the mean batch gradient ḡ = v − ᾱ p.
+    double scale = 1.0 / ((double) batchSize * batches);
+    double alphaBar = 0;
+    for (int i = 0; i < merged.tokens.length; i++) {
+      int x = merged.tokens[i];
+      alphaBar += (kap * coef[x * e + k] * counts[x] + (loo ? looDense[x] : s * counts[x])) * scale;
+    }
+    double errSq = 0, meanSq = 0, meanDotG = 0, meanDotGFwd = 0;
+    for (int x = 0; x < t.size; x++) {
+      double vx = counts[x] == 0 ? 0.0
+          : (kap * coef[x * e + k] * counts[x] + (loo ? looDense[x] : s * counts[x])) * scale;
+      double gbar = vx - alphaBar * t.p[x];
+      double diff = gbar - t.grad[x];
+      errSq += diff * diff;
+      meanSq += gbar * gbar;
+      meanDotG += gbar * t.grad[x];
+      meanDotGFwd += gbar * t.gradFwd[x];
+    }
+    int idx = k * j + jb;
+    double mseMean = merged.errMean[idx];
+    m.gradMseMc = mseMean;
+    if (batches > 1) {
+      m.gradMseSe = Math.sqrt(merged.errM2[idx] / (batches - 1) / batches);
+      double var = Math.max(0.0, (batches * mseMean - batches * errSq) / (batches - 1));
+      m.gradVarMc = var;
+      m.gradBiasNormMc = Math.sqrt(Math.max(0.0, errSq - var / batches));
+    }
+    m.gradCosMc = cosine(meanDotG, meanSq, gg, truth.gradNorm());
+    m.gradCosFwdMc = cosine(meanDotGFwd, meanSq, gFwdNormSq, truth.gradNorm());
+    double g = truth.gradNorm();
+    Double biasForRel = m.gradBiasNormExact != null ? m.gradBiasNormExact : m.gradBiasNormMc;
+    Double mseForRel = m.gradMseExact != null ? m.gradMseExact : m.gradMseMc;
+    m.gradRelBias = biasForRel == null ? null : ratio(biasForRel, g);
+    m.gradRelRmse = mseForRel == null ? null : ratio(Math.sqrt(mseForRel), g);
+  }
+
+  private static void fillChecks(Metrics m, Truth truth) {
+    m.valueZ = zScore(m.valueMeanMc, m.valueMeanExact, m.valueMeanSe);
+    m.gradMseZ = m.gradMseExact == null ? null : zScore(m.gradMseMc, m.gradMseExact, m.gradMseSe);
+    m.consistent = (m.valueZ == null || Math.abs(m.valueZ) <= Z_LIMIT)
+        && (m.gradMseZ == null || Math.abs(m.gradMseZ) <= Z_LIMIT);
+  }
+
+  /**
+   * (mc − exact)/se; with a standard error at rounding level (a constant estimate) 0 when the two
+   * agree to a relative 1e-9, else ±∞: never NaN.
+   */
+  static Double zScore(Double mc, Double exact, Double se) {
+    if (mc == null || exact == null || se == null) return null;
+    double diff = mc - exact;
+    double scale = Math.max(Math.abs(mc), Math.abs(exact));
+    // A standard error at rounding level means the estimate is a constant: compare to rounding.
+    if (se > 1e-12 * scale) return diff / se;
+    return Math.abs(diff) <= 1e-9 * scale ? 0.0 : Math.copySign(Double.POSITIVE_INFINITY, diff);
+  }
+
+  /** cos(m, g) from m·g, ‖m‖² and ‖g‖²; null where ‖m‖ ≤ 1e-12 ‖G‖ or the target is 0. */
+  private static Double cosine(double dot, double meanSq, double targetSq, double gradNorm) {
+    double norm = Math.sqrt(Math.max(0.0, meanSq));
+    if (targetSq <= 0 || gradNorm <= 0 || norm <= ZERO_GRADIENT * gradNorm) return null;
+    double c = dot / (norm * Math.sqrt(targetSq));
+    return Math.max(-1.0, Math.min(1.0, c));
+  }
+
+  /** a/b, or null when b is 0 (a relative error of a zero truth does not exist). */
+  private static Double ratio(double a, double b) {
+    return b == 0.0 || !Double.isFinite(b) ? null : a / b;
+  }
+}
