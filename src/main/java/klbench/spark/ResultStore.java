@@ -22,20 +22,22 @@ import org.apache.spark.sql.SparkSession;
  * &lt;out&gt;/_staging/&lt;run_id&gt;/                     a run's rows while they are being written
  * </pre>
  *
- * <p>{@code _staging/} itself is left in place (removing it could race with a concurrent run that is
- * creating its own staging folder in it).
- *
  * <p>A run's rows are written to {@code _staging/<run_id>} and, once complete, moved into {@code
  * results/} by one directory rename (atomic on a local file system and on HDFS). Readers of {@code
  * results/} therefore see every run either whole or not at all: a run that fails, or one running
  * beside another, never half-fills or corrupts what earlier runs wrote.
  *
  * <p>Why {@code run-<run_id>} and not a Hive-style {@code run_id=<id>} folder: a {@code key=value}
- * folder makes Spark add a partition column, whose type it infers from the folder names (a run id
- * that looks like a number or a date would come back as one) and which it moves to the end of the
- * schema unless the files also hold it. A folder name without {@code =} is no partition at all, so
- * reading {@code results/} gives exactly the columns stored in the files: those of {@link
- * ResultSchema}, {@code run_id} included, in {@link klbench.results.Column} order.
+ * folder makes Spark add a partition column whose type it infers from the folder names (a run id
+ * that parses as a number or a date would come back as one) and whose place depends on whether the
+ * files hold it too. A folder name without {@code =} is no partition at all, so the columns read
+ * are exactly those stored in the files: {@link ResultSchema}'s, {@code run_id} included, in
+ * {@link klbench.results.Column} order, whatever the run ids look like. The price: Spark reads only
+ * the files directly under a non-partitioned root, so a reader of {@code results/} passes {@code
+ * recursiveFileLookup=true} (as {@link #read} does) or the glob {@code results/*}.
+ *
+ * <p>{@code _staging/} itself is left in place: removing it could race with a concurrent run that
+ * is creating its own staging folder in it.
  */
 public final class ResultStore {
   private static final String RUN_PREFIX = "run-";
@@ -82,7 +84,10 @@ public final class ResultStore {
    */
   public Dataset<Row> read() throws IOException {
     if (!hasResults()) return spark.createDataFrame(List.of(), ResultSchema.schema());
-    return spark.read().schema(ResultSchema.schema()).parquet(resultsDir().toString());
+    return spark.read()
+        .schema(ResultSchema.schema())
+        .option("recursiveFileLookup", "true")
+        .parquet(resultsDir().toString());
   }
 
   /** The config_id of every committed row. */
