@@ -1,0 +1,307 @@
+package klbench.spark;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import klbench.core.Chunking;
+import klbench.core.Metrics;
+import klbench.core.PartialStats;
+import klbench.core.TripleEvaluation;
+import klbench.distributions.Distributions;
+import klbench.grid.Configuration;
+import klbench.grid.Grid;
+import klbench.grid.TripleSpec;
+import klbench.results.Column;
+import klbench.results.ResultRow;
+import klbench.results.Rows;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+import scala.Tuple2;
+
+/**
+ * The {@code run} job: a validated grid in, its rows appended to {@code <out>/results}.
+ *
+ * <ol>
+ *   <li>With --resume, find the configurations already in the results; a (triple, batch size) is
+ *       skipped only when all of its configurations are there.
+ *   <li>Cut the rest into {@link WorkUnit}s (one triple, one chunk index) and spread them over
+ *       partitions by cost ({@link WorkPlan}).
+ *   <li>Map: each executor builds a unit's triple once and simulates its chunks for every batch
+ *       size, estimator and baseline ({@link SimulateUnits}).
+ *   <li>Reduce, per triple: fold the partial statistics of each batch size left in chunk order,
+ *       then turn them into rows ({@link FinishTriple}). Chunks draw from streams fixed by (seed,
+ *       triple, batch size, chunk) and are merged in one order, so the numbers are bit-identical
+ *       whatever the master, executors, partitions or task retries.
+ *   <li>Commit the new rows to the results in one rename ({@link ResultStore#commit}).
+ * </ol>
+ *
+ * <p>The session is the caller's; this class never creates or stops one.
+ */
+public final class RunJob {
+  private RunJob() {}
+
+  /**
+   * @param out the output folder (any Hadoop file system)
+   * @param resume skip configurations whose config_id is already in {@code <out>/results}
+   * @param partitions map partitions, or 0 for three per core of the session
+   * @param progress where the live progress line goes, or null for none
+   */
+  public record Options(String out, boolean resume, int partitions, PrintStream progress) {}
+
+  /**
+   * What a run did.
+   *
+   * @param rows the rows committed, in grid order
+   * @param skipped configurations found in the results already (--resume)
+   * @param coreMillis executor time spent building triples and simulating, summed over tasks
+   */
+  public record Outcome(
+      String runId, String master, int configurations, int skipped, List<ResultRow> rows,
+      long wallMillis, double coreMillis) {}
+
+  public static Outcome run(SparkSession spark, Grid grid, Options options) throws IOException {
+    long start = System.nanoTime();
+    String runId = newRunId();
+    ResultStore store = ResultStore.at(spark, options.out());
+    Set<String> done = options.resume() ? store.configIds() : Set.of();
+    Todo todo = Todo.of(grid, done);
+    int partitions = options.partitions() > 0 ? options.partitions() : 3 * spark.sparkContext().defaultParallelism();
+
+    RunRecord record = new RunRecord(RunRecord.klbenchVersion(), runId, grid.name(), grid.source(),
+        spark.sparkContext().master(), partitions, options.resume(), Instant.now(), null, "running",
+        todo.configurations, todo.skipped, null, null);
+    store.writeRunFile(runId, "grid.yaml", grid.rawText().getBytes(StandardCharsets.UTF_8));
+    store.writeRunFile(runId, "run.json", record.json());
+    try {
+      List<ResultRow> rows = simulate(spark, grid, runId, todo, partitions, options.progress());
+      rows = newRowsInGridOrder(grid, rows, done);
+      long written = store.commit(runId, spark.createDataFrame(ResultSchema.toRows(rows), ResultSchema.schema()));
+      store.writeRunFile(runId, "run.json", record.succeeded(written).json());
+      return new Outcome(runId, spark.sparkContext().master(), todo.configurations, todo.skipped, rows,
+          (System.nanoTime() - start) / 1_000_000, coreMillis(rows));
+    } catch (Throwable e) { // SparkException is checked but thrown undeclared, from Scala
+      store.abandon(runId);
+      store.writeRunFile(runId, "run.json", record.failed(e).json());
+      throw e;
+    }
+  }
+
+  /** The Spark job: units → partial statistics per triple → rows of every configuration of the pairs done. */
+  private static List<ResultRow> simulate(
+      SparkSession spark, Grid grid, String runId, Todo todo, int partitions, PrintStream progressOut) {
+    List<WorkUnit> units = WorkPlan.units(
+        grid.triples(), grid.batchSizes(), grid.batches(), grid.estimators().size(), todo::needed);
+    if (units.isEmpty()) return List.of();
+    List<List<WorkUnit>> bins = WorkPlan.balance(units, partitions);
+
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<Grid> shared = jsc.broadcast(grid); // file inputs were read once, on the driver
+    try (Progress progress = new Progress(spark.sparkContext(), todo.tokens, todo.computed, progressOut)) {
+      jsc.setJobDescription("klbench run " + runId + ": " + units.size() + " units of " + todo.triples + " triples");
+      return jsc.parallelize(bins, bins.size())
+          .flatMapToPair(new SimulateUnits(shared, progress.tokens))
+          .groupByKey(Math.min(todo.triples, bins.size()))
+          .flatMap(new FinishTriple(shared, runId, progress.configurations))
+          .collect();
+    } finally {
+      jsc.setJobDescription(null);
+      shared.destroy();
+    }
+  }
+
+  /** The partial statistics of one chunk of one batch size, with the executor time it took. */
+  private record ChunkResult(int batchSize, int chunk, PartialStats stats, long nanos)
+      implements java.io.Serializable {}
+
+  /**
+   * Map side: for each unit, build the triple and its tables once, then simulate the unit's chunk
+   * for each of its batch sizes. Output keyed by triple index.
+   */
+  private static final class SimulateUnits implements PairFlatMapFunction<List<WorkUnit>, Integer, ChunkResult> {
+    private final Broadcast<Grid> grid;
+    private final LongAccumulator tokens;
+
+    SimulateUnits(Broadcast<Grid> grid, LongAccumulator tokens) {
+      this.grid = grid;
+      this.tokens = tokens;
+    }
+
+    @Override
+    public Iterator<Tuple2<Integer, ChunkResult>> call(List<WorkUnit> units) {
+      Grid g = grid.value();
+      List<Tuple2<Integer, ChunkResult>> out = new ArrayList<>();
+      for (WorkUnit u : units) {
+        long t0 = System.nanoTime();
+        TripleEvaluation eval = prepare(g, u.triple());
+        long setupShare = (System.nanoTime() - t0) / u.batchSizes().size();
+        for (int b : u.batchSizes()) {
+          long t1 = System.nanoTime();
+          PartialStats stats = eval.simulateChunk(b, g.batches(), u.chunk(), g.seed(), u.triple().key());
+          long nanos = System.nanoTime() - t1 + setupShare;
+          out.add(new Tuple2<>(u.tripleIndex(), new ChunkResult(b, u.chunk(), stats, nanos)));
+          tokens.add((long) b * Chunking.batchesIn(b, g.batches(), u.chunk()));
+        }
+      }
+      return out.iterator();
+    }
+  }
+
+  /**
+   * Reduce side, one triple: per batch size, fold the chunks left in chunk order (the fold is not
+   * associative in floating point, so this order is what makes results independent of the
+   * cluster), finish, and make one row per (estimator, baseline).
+   */
+  private static final class FinishTriple implements FlatMapFunction<Tuple2<Integer, Iterable<ChunkResult>>, ResultRow> {
+    private final Broadcast<Grid> grid;
+    private final String runId;
+    private final LongAccumulator configurations;
+
+    FinishTriple(Broadcast<Grid> grid, String runId, LongAccumulator configurations) {
+      this.grid = grid;
+      this.runId = runId;
+      this.configurations = configurations;
+    }
+
+    @Override
+    public Iterator<ResultRow> call(Tuple2<Integer, Iterable<ChunkResult>> triple) {
+      Grid g = grid.value();
+      TripleSpec spec = g.triples().get(triple._1());
+      Map<Integer, List<ChunkResult>> byBatchSize = new TreeMap<>();
+      for (ChunkResult c : triple._2()) byBatchSize.computeIfAbsent(c.batchSize(), k -> new ArrayList<>()).add(c);
+
+      long t0 = System.nanoTime();
+      TripleEvaluation eval = prepare(g, spec);
+      long setupShare = (System.nanoTime() - t0) / byBatchSize.size();
+      List<ResultRow> rows = new ArrayList<>();
+      for (Map.Entry<Integer, List<ChunkResult>> e : byBatchSize.entrySet()) {
+        int b = e.getKey();
+        long t1 = System.nanoTime();
+        List<ChunkResult> chunks = inChunkOrder(e.getValue(), Chunking.chunkCount(b, g.batches()));
+        PartialStats merged = chunks.get(0).stats();
+        long nanos = chunks.get(0).nanos();
+        for (ChunkResult c : chunks.subList(1, chunks.size())) {
+          merged = merged.merge(c.stats());
+          nanos += c.nanos();
+        }
+        List<Metrics> metrics = eval.finish(b, g.batches(), merged);
+        nanos += System.nanoTime() - t1 + setupShare;
+
+        // As eval does: a row's share of its group's time, and its samples over that share.
+        List<Configuration> configs = g.configurations(spec, b);
+        double rowMs = nanos / 1e6 / configs.size();
+        for (int i = 0; i < configs.size(); i++) {
+          Configuration c = configs.get(i);
+          rows.add(Rows.of(runId, g.name(), c, eval.triple().truth(), metrics.get(i), rowMs,
+              c.samples() / (rowMs / 1000.0)));
+        }
+        configurations.add(configs.size());
+      }
+      return rows.iterator();
+    }
+
+    private static List<ChunkResult> inChunkOrder(List<ChunkResult> chunks, int expected) {
+      chunks.sort(Comparator.comparingInt(ChunkResult::chunk));
+      for (int i = 0; i < chunks.size(); i++) {
+        if (chunks.get(i).chunk() != i) throw new IllegalStateException("chunk " + i + " is missing or repeated");
+      }
+      if (chunks.size() != expected) {
+        throw new IllegalStateException("expected " + expected + " chunks, got " + chunks.size());
+      }
+      return chunks;
+    }
+  }
+
+  private static TripleEvaluation prepare(Grid g, TripleSpec spec) {
+    return TripleEvaluation.prepare(Distributions.build(spec, g.seed(), g.files()), g.estimators(), g.baselines());
+  }
+
+  /** What is left to do: the (triple, batch size) pairs with a configuration not in the results. */
+  private static final class Todo {
+    final Map<TripleSpec, Integer> tripleIndex = new HashMap<>();
+    final boolean[][] needed;
+    final int configurations;
+    int skipped;
+    int computed;
+    int triples;
+    long tokens;
+    private final List<Integer> batchSizes;
+
+    private Todo(Grid grid) {
+      batchSizes = grid.batchSizes();
+      needed = new boolean[grid.triples().size()][batchSizes.size()];
+      configurations = grid.configurationCount();
+      for (int t = 0; t < grid.triples().size(); t++) tripleIndex.put(grid.triples().get(t), t);
+    }
+
+    static Todo of(Grid grid, Set<String> done) {
+      Todo todo = new Todo(grid);
+      int perPair = grid.estimators().size() * grid.baselines().size();
+      for (int t = 0; t < grid.triples().size(); t++) {
+        boolean any = false;
+        for (int k = 0; k < todo.batchSizes.size(); k++) {
+          int b = todo.batchSizes.get(k);
+          int present = 0;
+          for (Configuration c : grid.configurations(grid.triples().get(t), b)) {
+            if (done.contains(c.configId())) present++;
+          }
+          todo.skipped += present;
+          if (present < perPair) {
+            todo.needed[t][k] = true;
+            todo.computed += perPair;
+            todo.tokens += (long) b * grid.batches();
+            any = true;
+          }
+        }
+        if (any) todo.triples++;
+      }
+      return todo;
+    }
+
+    boolean needed(int tripleIndex, int batchSize) {
+      return needed[tripleIndex][batchSizes.indexOf(batchSize)];
+    }
+  }
+
+  /** The rows not yet in the results, sorted into grid order (triple, batch size, estimator, baseline). */
+  private static List<ResultRow> newRowsInGridOrder(Grid grid, List<ResultRow> rows, Set<String> done) {
+    Map<String, Integer> order = new HashMap<>();
+    for (Configuration c : grid.configurations()) order.putIfAbsent(c.configId(), order.size());
+    List<ResultRow> out = new ArrayList<>();
+    for (ResultRow r : rows) {
+      if (!done.contains((String) r.get(Column.CONFIG_ID))) out.add(r);
+    }
+    out.sort(Comparator.comparingInt(r -> order.get((String) r.get(Column.CONFIG_ID))));
+    return out;
+  }
+
+  /** Executor time of the rows: each row carries its share of its (triple, batch size)'s time. */
+  private static double coreMillis(List<ResultRow> rows) {
+    double sum = 0;
+    for (ResultRow r : rows) sum += (Double) r.get(Column.ELAPSED_MS);
+    return sum;
+  }
+
+  private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A new run id: UTC start time and 24 random bits, e.g. {@code 20261126-150336-3fa2c1}. */
+  static String newRunId() {
+    return RUN_TIME.format(Instant.now()) + "-" + String.format("%06x", RANDOM.nextInt(1 << 24));
+  }
+}
