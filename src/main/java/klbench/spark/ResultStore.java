@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -59,6 +60,13 @@ public final class ResultStore {
     return new ResultStore(spark, fs, fs.makeQualified(path));
   }
 
+  /** True when runs have been committed under {@code out}; needs no Spark session. */
+  public static boolean hasResults(String out, Configuration hadoop) throws IOException {
+    Path path = new Path(out);
+    FileSystem fs = path.getFileSystem(hadoop);
+    return new ResultStore(null, fs, fs.makeQualified(path)).hasResults();
+  }
+
   public Path out() { return out; }
 
   public Path resultsDir() { return new Path(out, "results"); }
@@ -106,13 +114,9 @@ public final class ResultStore {
 
   /**
    * Writes a run's rows to its staging folder, then moves them into {@code results/} in one
-   * rename. Nothing is committed for an empty run.
-   *
-   * @return the number of rows committed
+   * rename. The caller commits nothing for an empty run (Spark would write a file of no rows).
    */
-  public long commit(String runId, Dataset<Row> rows) throws IOException {
-    long n = rows.count();
-    if (n == 0) return 0;
+  public void commit(String runId, Dataset<Row> rows) throws IOException {
     Path staging = stagingDir(runId);
     Path target = committedDir(runId);
     if (fs.exists(target)) throw new IOException(target + " exists already: run ids must be unique");
@@ -121,7 +125,6 @@ public final class ResultStore {
     if (!fs.rename(staging, target)) {
       throw new IOException("could not move " + staging + " to " + target);
     }
-    return n;
   }
 
   /** Removes whatever a failed run left in its staging folder; {@code results/} is untouched. */

@@ -91,8 +91,8 @@ public final class RunJob {
     try {
       List<ResultRow> rows = simulate(spark, grid, runId, todo, partitions, options.progress());
       rows = newRowsInGridOrder(grid, rows, done);
-      long written = store.commit(runId, spark.createDataFrame(ResultSchema.toRows(rows), ResultSchema.schema()));
-      store.writeRunFile(runId, "run.json", record.succeeded(written).json());
+      if (!rows.isEmpty()) store.commit(runId, spark.createDataFrame(ResultSchema.toRows(rows), ResultSchema.schema()));
+      store.writeRunFile(runId, "run.json", record.succeeded(rows.size()).json());
       return new Outcome(runId, spark.sparkContext().master(), todo.configurations, todo.skipped, rows,
           (System.nanoTime() - start) / 1_000_000, coreMillis(rows));
     } catch (Throwable e) { // SparkException is checked but thrown undeclared, from Scala

@@ -15,15 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import klbench.core.Metrics;
-import klbench.core.TripleEvaluation;
-import klbench.distributions.Distributions;
-import klbench.grid.Configuration;
+import klbench.cli.LocalEvaluation;
 import klbench.grid.Grid;
-import klbench.grid.TripleSpec;
 import klbench.results.Column;
 import klbench.results.ResultRow;
-import klbench.results.Rows;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
@@ -33,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-class RunJobTest {
+public class RunJobTest {
   @RegisterExtension static final SparkSuite SPARK = new SparkSuite("local[2]");
 
   @TempDir Path tmp;
@@ -43,7 +38,7 @@ class RunJobTest {
   }
 
   /** The values of a row that must be bit-identical between runs: all but run_id and the timing. */
-  static Object[] numbers(ResultRow r) {
+  public static Object[] numbers(ResultRow r) {
     Object[] v = r.values();
     for (Column c : Column.values()) {
       if (c.isTiming() || c == Column.RUN_ID) v[c.ordinal()] = null;
@@ -51,7 +46,7 @@ class RunJobTest {
     return v;
   }
 
-  static void assertSameNumbers(List<ResultRow> expected, List<ResultRow> actual) {
+  public static void assertSameNumbers(List<ResultRow> expected, List<ResultRow> actual) {
     assertEquals(expected.size(), actual.size());
     for (int i = 0; i < expected.size(); i++) {
       assertArrayEquals(numbers(expected.get(i)), numbers(actual.get(i)), "row " + i + ": " + actual.get(i));
@@ -74,19 +69,9 @@ class RunJobTest {
         withoutRunAndTiming(ResultStore.at(SPARK.session(), tmp.resolve("one").toString()).read()),
         withoutRunAndTiming(ResultStore.at(SPARK.session(), tmp.resolve("seven").toString()).read()));
 
-    // What eval computes: TripleEvaluation.evaluate, one (triple, batch size) at a time, in one thread.
+    // What eval computes and prints: TripleEvaluation.evaluate per (triple, batch size), in one thread.
     List<ResultRow> sequential = new ArrayList<>();
-    for (TripleSpec t : grid.triples()) {
-      TripleEvaluation eval = TripleEvaluation.prepare(
-          Distributions.build(t, grid.seed(), grid.files()), grid.estimators(), grid.baselines());
-      for (int b : grid.batchSizes()) {
-        List<Metrics> metrics = eval.evaluate(b, grid.batches(), grid.seed(), t.key());
-        List<Configuration> configs = grid.configurations(t, b);
-        for (int i = 0; i < configs.size(); i++) {
-          sequential.add(Rows.of("seq", grid.name(), configs.get(i), eval.triple().truth(), metrics.get(i), 0.0, 0.0));
-        }
-      }
-    }
+    LocalEvaluation.run(grid, "eval", sequential::add);
     assertSameNumbers(sequential, one.rows());
   }
 

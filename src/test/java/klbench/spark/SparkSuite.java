@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * &#64;RegisterExtension static final SparkSuite SPARK = new SparkSuite("local[2]");
  * </pre>
  *
- * and use {@link #session()} for the one shared session and {@link #base()} for the DataFrame
+ * (or call {@link #start()} and {@link #stop()} by hand) and use {@link #session()} for the one shared session and {@link #base()} for the DataFrame
  * asserts (they throw {@link AssertionError}, which Jupiter reports like its own).
  */
 public final class SparkSuite implements BeforeAllCallback, AfterAllCallback {
@@ -32,6 +32,16 @@ public final class SparkSuite implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    stop();
+  }
+
+  /** Starts the shared session by hand, for a class that must run other Spark sessions first. */
+  public void start() {
     base = new JavaDataFrameSuiteBase() {
       @Override
       public boolean enableHiveSupport() {
@@ -51,8 +61,8 @@ public final class SparkSuite implements BeforeAllCallback, AfterAllCallback {
     base.runBefore();
   }
 
-  @Override
-  public void afterAll(ExtensionContext context) {
+  public void stop() {
+    if (base == null) return;
     SharedJavaSparkContext.runAfterClass();
     base = null;
   }

@@ -1,46 +1,58 @@
 package klbench.spark;
 
-import java.util.ArrayList;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
-import klbench.core.Baseline;
-import klbench.core.Estimator;
-import klbench.core.GradientRule;
-import klbench.core.Presets;
-import klbench.core.ValueFunction;
-import klbench.distributions.FileVectors;
-import klbench.grid.Families;
-import klbench.grid.FamilySpec;
 import klbench.grid.Grid;
-import klbench.grid.TripleSpec;
+import klbench.grid.GridFile;
 
-/** TEMPORARY: grids built in Java until GridFile lands; then these become YAML test resources. */
-final class TestGrids {
+/**
+ * Small grids for the Spark tests: V = 16 and 48, both behaviours, three batch sizes of which
+ * 4096 takes three chunks (so chunk merging is exercised), 150 batches. A few seconds per run.
+ */
+public final class TestGrids {
   private TestGrids() {}
 
-  static Grid tiny(List<Integer> batchSizes, List<String> estimatorNames) {
-    List<Integer> vocab = List.of(16, 48);
-    List<FamilySpec> policies = List.of(Families.spec("gaussian", "sigma", 1.0), Families.spec("zipf", "exponent", 1.1));
-    List<FamilySpec> refs = List.of(Families.spec("target_kl", "kl", 0.1));
-    List<FamilySpec> behaviours = List.of(Families.spec("on_policy"), Families.spec("target_kl", "kl", 0.05));
-    List<Estimator> estimators = new ArrayList<>();
-    for (String n : estimatorNames) {
-      Estimator p = Presets.byName(n);
-      if (p == null) {
-        String[] vr = n.split("/");
-        p = Estimator.of(ValueFunction.valueOf(vr[0].toUpperCase()), GradientRule.valueOf(vr[1].toUpperCase()));
-      }
-      estimators.add(p);
-    }
-    List<TripleSpec> triples = new ArrayList<>();
-    for (int v : vocab) for (FamilySpec p : policies) for (FamilySpec q : refs) for (FamilySpec mu : behaviours) {
-      triples.add(new TripleSpec(v, p, q, mu));
-    }
-    return new Grid("tiny", "", 20261126L, vocab, policies, refs, behaviours, estimators,
-        List.of(Baseline.NONE, Baseline.LOO), batchSizes, 150, "tiny.yaml", "name: tiny\n", FileVectors.empty(),
-        triples);
+  public static final List<Integer> BATCH_SIZES = List.of(2, 64, 4096);
+  public static final List<String> ESTIMATORS = List.of("k1/loss", "k3/loss", "verl.low_var_kl");
+
+  /** The grid file's text with these batch sizes and estimators. */
+  public static String yaml(List<Integer> batchSizes, List<String> estimators) {
+    return String.join("\n",
+        "name: tiny",
+        "seed: 20261126",
+        "vocab_sizes: [16, 48]",
+        "policies:",
+        "  - gaussian: {sigma: 1.0}",
+        "  - zipf: {exponent: 1.1}",
+        "references:",
+        "  - target_kl: {kl: 0.1}",
+        "behaviours:",
+        "  - on_policy: {}",
+        "  - target_kl: {kl: 0.05}",
+        "estimators: [" + String.join(", ", estimators) + "]",
+        "baselines: [none, loo]",
+        "batch_sizes: " + batchSizes,
+        "batches: 150",
+        "");
   }
 
-  static Grid tiny() {
-    return tiny(List.of(2, 64, 4096), List.of("k1/loss", "k3/loss", "verl.low_var_kl"));
+  public static Grid tiny(List<Integer> batchSizes, List<String> estimators) {
+    return GridFile.parse(yaml(batchSizes, estimators), Path.of("tiny.yaml"));
+  }
+
+  public static Grid tiny() {
+    return tiny(BATCH_SIZES, ESTIMATORS);
+  }
+
+  /** Writes the tiny grid to {@code dir/tiny.yaml} and returns its path. */
+  public static Path write(Path dir) {
+    try {
+      return Files.writeString(dir.resolve("tiny.yaml"), yaml(BATCH_SIZES, ESTIMATORS));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
