@@ -8,23 +8,24 @@ package klbench.core;
 public enum ValueFunction {
   /** k1 = ℓ. */
   K1("k1") {
-    @Override public double value(double l) { return l; }
-    @Override public double derivative(double l) { return 1.0; }
+    @Override public double value(double l, double em1) { return l; }
+    @Override public double derivative(double l, double em1) { return 1.0; }
   },
   /** k2 = ℓ²/2. */
   K2("k2") {
-    @Override public double value(double l) { return 0.5 * l * l; }
-    @Override public double derivative(double l) { return l; }
+    @Override public double value(double l, double em1) { return 0.5 * l * l; }
+    @Override public double derivative(double l, double em1) { return l; }
   },
   /** k3 = e^{−ℓ} − 1 + ℓ (Schulman); expm1 keeps it accurate, and non-negative, for small ℓ. */
   K3("k3") {
-    @Override public double value(double l) { return Math.expm1(-l) + l; }
-    @Override public double derivative(double l) { return -Math.expm1(-l); }
+    @Override public double value(double l, double em1) { return em1 + l; }
+    @Override public double derivative(double l, double em1) { return -em1; }
+    @Override public boolean usesExpm1() { return true; }
   },
   /** |ℓ|, with sign(ℓ) as its derivative (0 at 0, as torch.abs's gradient). */
   ABS("abs") {
-    @Override public double value(double l) { return Math.abs(l); }
-    @Override public double derivative(double l) { return Math.signum(l); }
+    @Override public double value(double l, double em1) { return Math.abs(l); }
+    @Override public double derivative(double l, double em1) { return Math.signum(l); }
   };
 
   private final String id;
@@ -34,9 +35,24 @@ public enum ValueFunction {
   /** The name used in grid files and result rows: k1, k2, k3, abs. */
   public String id() { return id; }
 
-  public abstract double value(double logRatio);
+  /**
+   * f(ℓ), given {@code em1} = expm1(−ℓ). Only k3 reads it; callers that evaluate many estimators on
+   * one token compute the exponential once (see {@link #em1}).
+   */
+  public abstract double value(double logRatio, double em1);
 
-  public abstract double derivative(double logRatio);
+  /** f′(ℓ), given {@code em1} = expm1(−ℓ) (read by k3 only). */
+  public abstract double derivative(double logRatio, double em1);
+
+  /** True when {@link #value} and {@link #derivative} read expm1(−ℓ). */
+  public boolean usesExpm1() { return false; }
+
+  /** expm1(−ℓ), the one transcendental any value function needs. */
+  public static double em1(double logRatio) { return Math.expm1(-logRatio); }
+
+  public double value(double logRatio) { return value(logRatio, usesExpm1() ? em1(logRatio) : 0.0); }
+
+  public double derivative(double logRatio) { return derivative(logRatio, usesExpm1() ? em1(logRatio) : 0.0); }
 
   public static ValueFunction byId(String id) {
     for (ValueFunction f : values()) if (f.id.equals(id)) return f;
