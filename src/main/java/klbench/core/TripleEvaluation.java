@@ -270,23 +270,21 @@ public final class TripleEvaluation {
     double[] rows = tables.rows();
     int stride = tables.stride();
     int[] inBatch = new int[t.size];
+    int[] chunkCount = new int[t.size]; // ≤ tokens per chunk, far below 2^31
     int[] touched = new int[bsz];
     int[] touchedCount = new int[bsz];
     int[] touchedSlot = new int[bsz];
-    // Chunk-level sparse accumulators, indexed by a slot per distinct token.
-    int[] slotOf = new int[t.size];
-    Arrays.fill(slotOf, -1);
+    // loo's shifts are E doubles per token: kept in compact slots (one per distinct token of the
+    // chunk) rather than a V×E array. Without loo no slot is needed, and the hot loop touches
+    // only inBatch, chunkCount and the token's row besides the alias table.
+    int[] slotOf = null;
     int distinct = 0;
-    int capacity = Math.min(t.size, Math.max(16, (int) Math.min(1 << 20, (long) bsz * batches)));
-    int[] slotToken = new int[capacity];
-    long[] slotCount = new long[capacity];
-    double[] slotLoo = anyLoo ? new double[capacity * e] : null;
-
-    double[] s1 = new double[e];
-    double[] s2 = new double[e];
-    double[] s3 = new double[e];
-    double[] s4 = new double[e];
-    double[] s5 = new double[e];
+    double[] slotLoo = null;
+    if (anyLoo) {
+      slotOf = new int[t.size];
+      Arrays.fill(slotOf, -1);
+      slotLoo = new double[Math.min(t.size, Math.max(16, (int) Math.min(1 << 16, (long) bsz * batches))) * e];
+    }
     double[] shifts = new double[e * j];
     double[] scales = new double[j];
     boolean[] isLoo = new boolean[j];
@@ -299,6 +297,13 @@ public final class TripleEvaluation {
       }
     }
     double invB = 1.0 / bsz;
+    // Per distinct token of the batch: where its row starts, and its weights c, c², c·p, c·G.
+    int[] rowAt = new int[bsz];
+    double[] wc = new double[bsz];
+    double[] wc2 = new double[bsz];
+    double[] wp = new double[bsz];
+    double[] wg = new double[bsz];
+    double[] looBatchShift = new double[e];
 
     for (int batch = 0; batch < batches; batch++) {
       int n = 0;
@@ -306,11 +311,6 @@ public final class TripleEvaluation {
         int x = draw.sample();
         if (inBatch[x]++ == 0) touched[n++] = x;
       }
-      Arrays.fill(s1, 0);
-      Arrays.fill(s2, 0);
-      Arrays.fill(s3, 0);
-      Arrays.fill(s4, 0);
-      Arrays.fill(s5, 0);
       double c2 = 0;
       double cp = 0;
       double cg = 0;
@@ -318,46 +318,50 @@ public final class TripleEvaluation {
         int x = touched[tk];
         int c = inBatch[x];
         inBatch[x] = 0;
-        int slot = slotOf[x];
-        if (slot < 0) {
-          if (distinct == slotToken.length) {
-            int grown = Math.min(t.size, slotToken.length * 2);
-            slotToken = Arrays.copyOf(slotToken, grown);
-            slotCount = Arrays.copyOf(slotCount, grown);
-            if (slotLoo != null) slotLoo = Arrays.copyOf(slotLoo, grown * e);
-          }
-          slot = distinct++;
-          slotOf[x] = slot;
-          slotToken[slot] = x;
-        }
-        slotCount[slot] += c;
+        chunkCount[x] += c;
         touchedCount[tk] = c;
-        touchedSlot[tk] = slot;
-        int base = x * stride;
-        double px = rows[base];
-        double gx = rows[base + 1];
-        c2 += (double) c * c;
-        cp += c * px;
-        cg += c * gx;
-        base += 2;
-        for (int k = 0; k < e; k++) {
-          double ac = rows[base + k] * c;
-          s1[k] += ac;
-          s2[k] += ac * ac;
-          s3[k] += ac * c;
-          s4[k] += ac * px;
-          s5[k] += ac * gx;
+        if (slotOf != null) {
+          int slot = slotOf[x];
+          if (slot < 0) {
+            if ((distinct + 1) * e > slotLoo.length) {
+              slotLoo = Arrays.copyOf(slotLoo, Math.min(t.size, 2 * (slotLoo.length / e)) * e);
+            }
+            slot = distinct++;
+            slotOf[x] = slot;
+          }
+          touchedSlot[tk] = slot;
         }
+        int base = x * stride;
+        rowAt[tk] = base + 2;
+        wc[tk] = c;
+        wc2[tk] = (double) c * c;
+        wp[tk] = c * rows[base];
+        wg[tk] = c * rows[base + 1];
+        c2 += wc2[tk];
+        cp += wp[tk];
+        cg += wg[tk];
       }
       long seen = batch + 1L;
+      // Estimator-outer: the five sums stay in registers while the batch's rows sit in L1.
       for (int k = 0; k < e; k++) {
+        double s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0;
+        for (int tk = 0; tk < n; tk++) {
+          double a = rows[rowAt[tk] + k];
+          double ac = a * wc[tk];
+          s1 += ac;
+          s2 += ac * ac;
+          s3 += a * wc2[tk];
+          s4 += a * wp[tk];
+          s5 += a * wg[tk];
+        }
+        looBatchShift[k] = -s1 / (bsz - 1);
         for (int jb = 0; jb < j; jb++) {
           double kap = scales[jb];
-          double s = isLoo[jb] ? -s1[k] / (bsz - 1) : shifts[k * j + jb];
-          double sumAc = kap * s1[k] + s * bsz;
-          double sumA2c2 = kap * kap * s2[k] + 2 * kap * s * s3[k] + s * s * c2;
-          double sumAcp = kap * s4[k] + s * cp;
-          double sumAcg = kap * s5[k] + s * cg;
+          double s = isLoo[jb] ? looBatchShift[k] : shifts[k * j + jb];
+          double sumAc = kap * s1 + s * bsz;
+          double sumA2c2 = kap * kap * s2 + 2 * kap * s * s3 + s * s * c2;
+          double sumAcp = kap * s4 + s * cp;
+          double sumAcg = kap * s5 + s * cg;
           double alpha = sumAc * invB;
           double uu = sumA2c2 * invB * invB;
           double up = sumAcp * invB;
@@ -372,21 +376,23 @@ public final class TripleEvaluation {
       if (slotLoo != null) {
         for (int tk = 0; tk < n; tk++) {
           int base = touchedSlot[tk] * e;
-          int c = touchedCount[tk];
-          for (int k = 0; k < e; k++) slotLoo[base + k] += -s1[k] / (bsz - 1) * c;
+          double c = touchedCount[tk];
+          for (int k = 0; k < e; k++) slotLoo[base + k] += looBatchShift[k] * c;
         }
       }
     }
-    // Sort the chunk's distinct tokens so that merging is a linear sorted merge.
-    int[] order = sortedSlots(slotToken, distinct);
-    int[] tokens = new int[distinct];
-    long[] counts = new long[distinct];
-    double[] loo = slotLoo == null ? null : new double[distinct * e];
-    for (int i = 0; i < distinct; i++) {
-      int slot = order[i];
-      tokens[i] = slotToken[slot];
-      counts[i] = slotCount[slot];
-      if (loo != null) System.arraycopy(slotLoo, slot * e, loo, i * e, e);
+    // The chunk's distinct tokens in ascending order, so that merging is a linear sorted merge.
+    int nonZero = 0;
+    for (int x = 0; x < t.size; x++) if (chunkCount[x] != 0) nonZero++;
+    int[] tokens = new int[nonZero];
+    long[] counts = new long[nonZero];
+    double[] loo = slotLoo == null ? null : new double[nonZero * e];
+    for (int x = 0, i = 0; x < t.size; x++) {
+      if (chunkCount[x] == 0) continue;
+      tokens[i] = x;
+      counts[i] = chunkCount[x];
+      if (loo != null) System.arraycopy(slotLoo, slotOf[x] * e, loo, i * e, e);
+      i++;
     }
     return new PartialStats(bsz, e, j, batches, tokens, counts, loo, errMean, errM2);
   }
@@ -418,15 +424,6 @@ public final class TripleEvaluation {
       }
     }
     return st;
-  }
-
-  private static int[] sortedSlots(int[] slotToken, int distinct) {
-    long[] keyed = new long[distinct];
-    for (int i = 0; i < distinct; i++) keyed[i] = ((long) slotToken[i] << 32) | i;
-    Arrays.sort(keyed);
-    int[] order = new int[distinct];
-    for (int i = 0; i < distinct; i++) order[i] = (int) keyed[i];
-    return order;
   }
 
   /** Every chunk of R batches of size B in order, merged in chunk order, then {@link #finish}. */
