@@ -47,14 +47,22 @@ public final class TripleEvaluation {
   private final int e;
   private final int j;
   private final boolean anyLoo;
-  /** a_e(x) at [x * E + e]; 0 where μ(x) = 0 (never sampled) or the estimator overflowed. */
-  private final double[] coef;
+  /** expm1(−ℓ(x)), computed once for all k3 estimators; null when none uses it. */
+  private final double[] em1;
   /** Per estimator: why it has no numbers (overflow), or null. */
   private final String[] problems;
   private final ValueSums[] exact;
   /** Per [k * J + j] for token-only baselines; null for loo and for estimators with a problem. */
   private final GradientSums[] exactGradient;
-  private final SharedStateDiscreteSampler sampler;
+  /** Built on first use: exact-only callers never pay for the sampling tables. */
+  private volatile SamplingTables sampling;
+
+  /**
+   * What the Monte Carlo hot loop reads: Walker's alias table of μ, and one row per token of
+   * [p_x, G_x, a_1(x), …, a_E(x)], so that a sampled token's every number sits in one or two
+   * cache lines.
+   */
+  private record SamplingTables(SharedStateDiscreteSampler alias, double[] rows, int stride) {}
 
   // Per-triple constants.
   private final double gg;
@@ -90,22 +98,25 @@ public final class TripleEvaluation {
     pg = spg;
     gFwdNormSq = sff;
 
-    coef = new double[t.feasible() ? v * e : 0];
+    boolean anyExpm1 = estimators.stream().anyMatch(x -> x.value().usesExpm1());
+    em1 = anyExpm1 ? new double[v] : null;
+    if (em1 != null) {
+      for (int x = 0; x < v; x++) em1[x] = ValueFunction.em1(t.logRatio[x]);
+    }
     problems = new String[e];
     exact = new ValueSums[e];
     exactGradient = new GradientSums[e * j];
     if (t.feasible()) {
+      double[] column = new double[v];
+      double[] values = new double[v];
       for (int k = 0; k < e; k++) {
-        exact[k] = prepareEstimator(k);
+        exact[k] = prepareEstimator(k, column, values);
         if (exact[k] == null) continue;
         for (int jb = 0; jb < j; jb++) {
           Baseline b = this.baselines.get(jb);
-          if (b.tokenOnly()) exactGradient[k * j + jb] = gradientSums(k, constantShift(k, b));
+          if (b.tokenOnly()) exactGradient[k * j + jb] = gradientSums(column, exact[k].meanCoef(), constantShift(k, b));
         }
       }
-      sampler = AliasMethodDiscreteSampler.of(RandomSource.SPLIT_MIX_64.create(0L), t.mu);
-    } else {
-      sampler = null;
     }
   }
 
@@ -128,55 +139,79 @@ public final class TripleEvaluation {
     return 1.0 - 2.0 * t.p[x] + t.pNormSq;
   }
 
-  /** Fills the coefficient column of estimator k and returns its exact sums (two O(V) passes). */
-  private ValueSums prepareEstimator(int k) {
+  private double em1(int x) {
+    return em1 == null ? 0.0 : em1[x];
+  }
+
+  /**
+   * Fills {@code column} with a_k(x) and {@code values} with f_k(x) (0 where μ(x) = 0: never
+   * sampled, no weight in any expectation) and returns the value sums; null, with the problem
+   * recorded, when the estimator overflows.
+   */
+  private ValueSums prepareEstimator(int k, double[] column, double[] values) {
     Estimator est = estimators.get(k);
     int v = t.size;
     double meanCoef = 0;
     double valueMean = 0;
     for (int x = 0; x < v; x++) {
-      if (t.mu[x] == 0.0) continue;
-      double f = est.valueAt(t.logRatio[x]);
-      double a = est.coefficientAt(t.logRatio[x], t.importance[x]);
+      if (t.mu[x] == 0.0) {
+        column[x] = 0.0;
+        values[x] = 0.0;
+        continue;
+      }
+      double l = t.logRatio[x];
+      double f = est.valueAt(l, em1(x));
+      double a = est.coefficientAt(l, t.importance[x], em1(x));
       if (!Double.isFinite(f) || !Double.isFinite(a)) {
         problems[k] = "estimator " + est.name() + " overflows at token " + x + " (log-ratio "
-            + t.logRatio[x] + ", importance ratio " + t.importance[x] + ")";
-        for (int y = 0; y < v; y++) coef[y * e + k] = 0.0;
+            + l + ", importance ratio " + t.importance[x] + ")";
         return null;
       }
-      coef[x * e + k] = a;
+      column[x] = a;
+      values[x] = f;
       meanCoef += t.mu[x] * a;
       valueMean += t.mu[x] * f;
     }
     double valueVar = 0;
     for (int x = 0; x < v; x++) {
-      if (t.mu[x] == 0.0) continue;
-      double dv = est.valueAt(t.logRatio[x]) - valueMean;
+      double dv = values[x] - valueMean;
       valueVar += t.mu[x] * dv * dv;
     }
     if (!Double.isFinite(valueVar)) {
       problems[k] = "estimator " + est.name() + " overflows in the variance of its value";
-      for (int x = 0; x < v; x++) coef[x * e + k] = 0.0; // every row of it reports the problem instead
       return null;
     }
     return new ValueSums(meanCoef, valueMean, valueVar);
   }
 
-  /** One O(V) pass: the exact gradient sums of estimator k with coefficient a + s. */
-  private GradientSums gradientSums(int k, double s) {
-    double meanCoef = exact[k].meanCoef() + s;
+  /** One O(V) pass: the exact gradient sums of coefficients a (mean A under μ) shifted by s. */
+  private GradientSums gradientSums(double[] a, double meanA, double s) {
+    double meanCoef = meanA + s;
     double biasSq = 0, meanSq = 0, meanDotG = 0, meanDotGFwd = 0, second = 0;
+    double[] mu = t.mu;
+    double[] p = t.p;
+    double[] g = t.grad;
+    double[] gf = t.gradFwd;
+    double pp = t.pNormSq;
     for (int x = 0; x < t.size; x++) {
-      double a = t.mu[x] == 0.0 ? 0.0 : coef[x * e + k] + s;
-      double m = t.mu[x] * a - t.p[x] * meanCoef;
-      double bias = m - t.grad[x];
+      double ax = mu[x] == 0.0 ? 0.0 : a[x] + s;
+      double m = mu[x] * ax - p[x] * meanCoef;
+      double bias = m - g[x];
       biasSq += bias * bias;
       meanSq += m * m;
-      meanDotG += m * t.grad[x];
-      meanDotGFwd += m * t.gradFwd[x];
-      second += t.mu[x] * a * a * kappa(x);
+      meanDotG += m * g[x];
+      meanDotGFwd += m * gf[x];
+      second += mu[x] * ax * ax * (1.0 - 2.0 * p[x] + pp);
     }
     return new GradientSums(biasSq, meanSq, meanDotG, meanDotGFwd, second);
+  }
+
+  /** a_k(x) for every token (0 where μ(x) = 0). */
+  private double[] coefficientColumn(int k) {
+    double[] column = new double[t.size];
+    double[] values = new double[t.size];
+    prepareEstimator(k, column, values);
+    return column;
   }
 
   /** The constant shift s of a token-only baseline for estimator k (a′ = a + s). */
@@ -196,9 +231,10 @@ public final class TripleEvaluation {
   public double[] expectedGradient(int k, Baseline b) {
     double s = constantShift(k, b);
     double meanCoef = exact[k].meanCoef() + s;
+    double[] column = coefficientColumn(k);
     double[] out = new double[t.size];
     for (int x = 0; x < t.size; x++) {
-      double a = t.mu[x] == 0.0 ? 0.0 : coef[x * e + k] + s;
+      double a = t.mu[x] == 0.0 ? 0.0 : column[x] + s;
       out[x] = t.mu[x] * a - t.p[x] * meanCoef;
     }
     return out;
@@ -206,7 +242,7 @@ public final class TripleEvaluation {
 
   /** The coefficient a_k(x) used for token x (0 where μ(x) = 0). */
   public double coefficient(int k, int x) {
-    return coef[x * e + k];
+    return t.mu[x] == 0.0 ? 0.0 : estimators.get(k).coefficientAt(t.logRatio[x], t.importance[x], em1(x));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -229,27 +265,26 @@ public final class TripleEvaluation {
       return new PartialStats(bsz, e, j, t.feasible() ? 0 : batches, new int[0], new long[0],
           anyLoo ? new double[0] : null, errMean, errM2);
     }
-    DiscreteSampler draw = sampler.withUniformRandomProvider(rng);
-    double[] p = t.p;
-    double[] g = t.grad;
+    SamplingTables tables = samplingTables();
+    DiscreteSampler draw = tables.alias().withUniformRandomProvider(rng);
+    double[] rows = tables.rows();
+    int stride = tables.stride();
     int[] inBatch = new int[t.size];
+    int[] chunkCount = new int[t.size]; // ≤ tokens per chunk, far below 2^31
     int[] touched = new int[bsz];
     int[] touchedCount = new int[bsz];
     int[] touchedSlot = new int[bsz];
-    // Chunk-level sparse accumulators, indexed by a slot per distinct token.
-    int[] slotOf = new int[t.size];
-    Arrays.fill(slotOf, -1);
+    // loo's shifts are E doubles per token: kept in compact slots (one per distinct token of the
+    // chunk) rather than a V×E array. Without loo no slot is needed, and the hot loop touches
+    // only inBatch, chunkCount and the token's row besides the alias table.
+    int[] slotOf = null;
     int distinct = 0;
-    int capacity = Math.min(t.size, Math.max(16, (int) Math.min(1 << 20, (long) bsz * batches)));
-    int[] slotToken = new int[capacity];
-    long[] slotCount = new long[capacity];
-    double[] slotLoo = anyLoo ? new double[capacity * e] : null;
-
-    double[] s1 = new double[e];
-    double[] s2 = new double[e];
-    double[] s3 = new double[e];
-    double[] s4 = new double[e];
-    double[] s5 = new double[e];
+    double[] slotLoo = null;
+    if (anyLoo) {
+      slotOf = new int[t.size];
+      Arrays.fill(slotOf, -1);
+      slotLoo = new double[Math.min(t.size, Math.max(16, (int) Math.min(1 << 16, (long) bsz * batches))) * e];
+    }
     double[] shifts = new double[e * j];
     double[] scales = new double[j];
     boolean[] isLoo = new boolean[j];
@@ -262,6 +297,13 @@ public final class TripleEvaluation {
       }
     }
     double invB = 1.0 / bsz;
+    // Per distinct token of the batch: where its row starts, and its weights c, c², c·p, c·G.
+    int[] rowAt = new int[bsz];
+    double[] wc = new double[bsz];
+    double[] wc2 = new double[bsz];
+    double[] wp = new double[bsz];
+    double[] wg = new double[bsz];
+    double[] looBatchShift = new double[e];
 
     for (int batch = 0; batch < batches; batch++) {
       int n = 0;
@@ -269,11 +311,6 @@ public final class TripleEvaluation {
         int x = draw.sample();
         if (inBatch[x]++ == 0) touched[n++] = x;
       }
-      Arrays.fill(s1, 0);
-      Arrays.fill(s2, 0);
-      Arrays.fill(s3, 0);
-      Arrays.fill(s4, 0);
-      Arrays.fill(s5, 0);
       double c2 = 0;
       double cp = 0;
       double cg = 0;
@@ -281,45 +318,50 @@ public final class TripleEvaluation {
         int x = touched[tk];
         int c = inBatch[x];
         inBatch[x] = 0;
-        int slot = slotOf[x];
-        if (slot < 0) {
-          if (distinct == slotToken.length) {
-            int grown = Math.min(t.size, slotToken.length * 2);
-            slotToken = Arrays.copyOf(slotToken, grown);
-            slotCount = Arrays.copyOf(slotCount, grown);
-            if (slotLoo != null) slotLoo = Arrays.copyOf(slotLoo, grown * e);
-          }
-          slot = distinct++;
-          slotOf[x] = slot;
-          slotToken[slot] = x;
-        }
-        slotCount[slot] += c;
+        chunkCount[x] += c;
         touchedCount[tk] = c;
-        touchedSlot[tk] = slot;
-        double px = p[x];
-        double gx = g[x];
-        c2 += (double) c * c;
-        cp += c * px;
-        cg += c * gx;
-        int base = x * e;
-        for (int k = 0; k < e; k++) {
-          double ac = coef[base + k] * c;
-          s1[k] += ac;
-          s2[k] += ac * ac;
-          s3[k] += ac * c;
-          s4[k] += ac * px;
-          s5[k] += ac * gx;
+        if (slotOf != null) {
+          int slot = slotOf[x];
+          if (slot < 0) {
+            if ((distinct + 1) * e > slotLoo.length) {
+              slotLoo = Arrays.copyOf(slotLoo, Math.min(t.size, 2 * (slotLoo.length / e)) * e);
+            }
+            slot = distinct++;
+            slotOf[x] = slot;
+          }
+          touchedSlot[tk] = slot;
         }
+        int base = x * stride;
+        rowAt[tk] = base + 2;
+        wc[tk] = c;
+        wc2[tk] = (double) c * c;
+        wp[tk] = c * rows[base];
+        wg[tk] = c * rows[base + 1];
+        c2 += wc2[tk];
+        cp += wp[tk];
+        cg += wg[tk];
       }
       long seen = batch + 1L;
+      // Estimator-outer: the five sums stay in registers while the batch's rows sit in L1.
       for (int k = 0; k < e; k++) {
+        double s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0;
+        for (int tk = 0; tk < n; tk++) {
+          double a = rows[rowAt[tk] + k];
+          double ac = a * wc[tk];
+          s1 += ac;
+          s2 += ac * ac;
+          s3 += a * wc2[tk];
+          s4 += a * wp[tk];
+          s5 += a * wg[tk];
+        }
+        looBatchShift[k] = -s1 / (bsz - 1);
         for (int jb = 0; jb < j; jb++) {
           double kap = scales[jb];
-          double s = isLoo[jb] ? -s1[k] / (bsz - 1) : shifts[k * j + jb];
-          double sumAc = kap * s1[k] + s * bsz;
-          double sumA2c2 = kap * kap * s2[k] + 2 * kap * s * s3[k] + s * s * c2;
-          double sumAcp = kap * s4[k] + s * cp;
-          double sumAcg = kap * s5[k] + s * cg;
+          double s = isLoo[jb] ? looBatchShift[k] : shifts[k * j + jb];
+          double sumAc = kap * s1 + s * bsz;
+          double sumA2c2 = kap * kap * s2 + 2 * kap * s * s3 + s * s * c2;
+          double sumAcp = kap * s4 + s * cp;
+          double sumAcg = kap * s5 + s * cg;
           double alpha = sumAc * invB;
           double uu = sumA2c2 * invB * invB;
           double up = sumAcp * invB;
@@ -334,32 +376,54 @@ public final class TripleEvaluation {
       if (slotLoo != null) {
         for (int tk = 0; tk < n; tk++) {
           int base = touchedSlot[tk] * e;
-          int c = touchedCount[tk];
-          for (int k = 0; k < e; k++) slotLoo[base + k] += -s1[k] / (bsz - 1) * c;
+          double c = touchedCount[tk];
+          for (int k = 0; k < e; k++) slotLoo[base + k] += looBatchShift[k] * c;
         }
       }
     }
-    // Sort the chunk's distinct tokens so that merging is a linear sorted merge.
-    int[] order = sortedSlots(slotToken, distinct);
-    int[] tokens = new int[distinct];
-    long[] counts = new long[distinct];
-    double[] loo = slotLoo == null ? null : new double[distinct * e];
-    for (int i = 0; i < distinct; i++) {
-      int slot = order[i];
-      tokens[i] = slotToken[slot];
-      counts[i] = slotCount[slot];
-      if (loo != null) System.arraycopy(slotLoo, slot * e, loo, i * e, e);
+    // The chunk's distinct tokens in ascending order, so that merging is a linear sorted merge.
+    int nonZero = 0;
+    for (int x = 0; x < t.size; x++) if (chunkCount[x] != 0) nonZero++;
+    int[] tokens = new int[nonZero];
+    long[] counts = new long[nonZero];
+    double[] loo = slotLoo == null ? null : new double[nonZero * e];
+    for (int x = 0, i = 0; x < t.size; x++) {
+      if (chunkCount[x] == 0) continue;
+      tokens[i] = x;
+      counts[i] = chunkCount[x];
+      if (loo != null) System.arraycopy(slotLoo, slotOf[x] * e, loo, i * e, e);
+      i++;
     }
     return new PartialStats(bsz, e, j, batches, tokens, counts, loo, errMean, errM2);
   }
 
-  private static int[] sortedSlots(int[] slotToken, int distinct) {
-    long[] keyed = new long[distinct];
-    for (int i = 0; i < distinct; i++) keyed[i] = ((long) slotToken[i] << 32) | i;
-    Arrays.sort(keyed);
-    int[] order = new int[distinct];
-    for (int i = 0; i < distinct; i++) order[i] = (int) keyed[i];
-    return order;
+  /** The sampling tables, shared by every stream (immutable once built). */
+  private SamplingTables samplingTables() {
+    SamplingTables st = sampling;
+    if (st == null) {
+      synchronized (this) {
+        st = sampling;
+        if (st == null) {
+          int stride = e + 2;
+          double[] rows = new double[t.size * stride];
+          for (int x = 0; x < t.size; x++) {
+            rows[x * stride] = t.p[x];
+            rows[x * stride + 1] = t.grad[x];
+          }
+          double[] column = new double[t.size];
+          double[] values = new double[t.size];
+          for (int k = 0; k < e; k++) {
+            if (exact[k] == null) continue; // an estimator with a problem keeps coefficients 0
+            prepareEstimator(k, column, values);
+            for (int x = 0; x < t.size; x++) rows[x * stride + 2 + k] = column[x];
+          }
+          // The generator given here is never used: each chunk supplies its own stream.
+          st = new SamplingTables(AliasMethodDiscreteSampler.of(RandomSource.SPLIT_MIX_64.create(0L), t.mu), rows, stride);
+          sampling = st;
+        }
+      }
+    }
+    return st;
   }
 
   /** Every chunk of R batches of size B in order, merged in chunk order, then {@link #finish}. */
@@ -460,17 +524,20 @@ public final class TripleEvaluation {
       Arrays.fill(looDense, 0.0);
       for (int i = 0; i < merged.tokens.length; i++) looDense[merged.tokens[i]] = merged.looShift[i * e + k];
     }
+    SamplingTables tables = samplingTables();
+    double[] rows = tables.rows();
+    int stride = tables.stride();
     // v = (1/R) Σ_b u_b, the sparse part of the mean batch gradient ḡ = v − ᾱ p.
     double scale = 1.0 / ((double) batchSize * batches);
     double alphaBar = 0;
     for (int i = 0; i < merged.tokens.length; i++) {
       int x = merged.tokens[i];
-      alphaBar += (kap * coef[x * e + k] * counts[x] + (loo ? looDense[x] : s * counts[x])) * scale;
+      alphaBar += (kap * rows[x * stride + 2 + k] * counts[x] + (loo ? looDense[x] : s * counts[x])) * scale;
     }
     double errSq = 0, meanSq = 0, meanDotG = 0, meanDotGFwd = 0;
     for (int x = 0; x < t.size; x++) {
       double vx = counts[x] == 0 ? 0.0
-          : (kap * coef[x * e + k] * counts[x] + (loo ? looDense[x] : s * counts[x])) * scale;
+          : (kap * rows[x * stride + 2 + k] * counts[x] + (loo ? looDense[x] : s * counts[x])) * scale;
       double gbar = vx - alphaBar * t.p[x];
       double diff = gbar - t.grad[x];
       errSq += diff * diff;
