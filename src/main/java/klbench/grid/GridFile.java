@@ -266,7 +266,7 @@ public final class GridFile {
         throw body.child(p.field()).bad(p.getMessage());
       }
       String problem = kind.problem(data.values());
-      if (problem != null) throw pathNode.bad(path + ": column '" + data.name() + "': " + problem + " (kind " + kind.id() + ")");
+      if (problem != null) throw pathNode.bad("column '" + data.name() + "': " + problem + " (kind " + kind.id() + ")");
       checkLength(pathNode, data.values().length);
       // The first 64 bits of the content hash: plenty to tell versions of a file apart, short
       // enough to keep the canonical text readable.

@@ -46,7 +46,8 @@ final class YamlNode {
     while (names.hasNext()) {
       String k = names.next();
       if (!allowed.contains(k)) {
-        throw child(k).bad("unknown key (expected one of " + String.join(", ", allowed) + ")");
+        throw child(k).bad(allowed.isEmpty() ? "unknown key (this takes no parameters)"
+            : "unknown key (expected one of " + String.join(", ", allowed) + ")");
       }
     }
     return this;

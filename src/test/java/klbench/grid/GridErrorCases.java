@@ -110,7 +110,7 @@ public final class GridErrorCases {
   public static Stream<Arguments> cases() {
     List<Case> all = new ArrayList<>();
     // --- the file as a whole
-    all.add(c("malformed YAML", BASE + "policies: [\n", null, "malformed YAML at line"));
+    all.add(c("malformed YAML", replace("seed: 7", "seed: [7"), null, "malformed YAML at line 3, column 12: expected ',' or ']'"));
     all.add(c("duplicate key", BASE + "seed: 8\n", null, "duplicate key 'seed'"));
     all.add(c("empty file", "", null, "is empty"));
     all.add(c("comments only", "# nothing here\n", null, "is empty"));
@@ -120,7 +120,7 @@ public final class GridErrorCases {
     // --- unknown keys
     all.add(c("unknown top-level key", BASE + "repeats: 3\n", "repeats", "unknown key"));
     all.add(c("unknown family parameter", replace("sigma: 1.0}", "sigma: 1.0, mu: 0}"), "policies[1].gaussian.mu", "unknown key"));
-    all.add(c("parameter of a family without any", replace("uniform: {}", "uniform: {sigma: 1}"), "policies[0].uniform.sigma", "unknown key"));
+    all.add(c("parameter of a family without any", replace("uniform: {}", "uniform: {sigma: 1}"), "policies[0].uniform.sigma", "unknown key (this takes no parameters)"));
     all.add(c("unknown estimator key", replace("clamp_value: 10}", "clamp_value: 10, clip: 3}"), "estimators[1].clip", "unknown key"));
     all.add(c("sha256 is not written by users", withFilePolicy("{path: p.csv, sha256: abc}"), "policies[0].file.sha256", "unknown key"));
     // --- missing keys and wrong types
