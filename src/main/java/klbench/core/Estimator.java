@@ -41,25 +41,47 @@ public record Estimator(
 
   /** f(ℓ) with both clamps applied. */
   public double valueAt(double logRatio) {
-    double l = clampLogRatio == null ? logRatio : clamp(logRatio, clampLogRatio);
-    double f = value.value(l);
-    return clampValue == null ? f : clamp(f, clampValue);
+    return valueAt(logRatio, value.usesExpm1() ? ValueFunction.em1(logRatio) : 0.0);
   }
 
   /** df/dℓ of the clamped value: 0 wherever either clamp is active. */
   public double derivativeAt(double logRatio) {
-    if (clampLogRatio != null && Math.abs(logRatio) > clampLogRatio) return 0.0;
-    double l = clampLogRatio == null ? logRatio : clamp(logRatio, clampLogRatio);
-    if (clampValue != null && Math.abs(value.value(l)) > clampValue) return 0.0;
-    return value.derivative(l);
+    return derivativeAt(logRatio, value.usesExpm1() ? ValueFunction.em1(logRatio) : 0.0);
   }
 
   /** a(x) for a token with log-ratio ℓ and importance ratio w = p/μ. */
   public double coefficientAt(double logRatio, double importanceRatio) {
-    double f = valueAt(logRatio);
-    double df = derivativeAt(logRatio);
+    return coefficientAt(logRatio, importanceRatio, value.usesExpm1() ? ValueFunction.em1(logRatio) : 0.0);
+  }
+
+  /** {@link #valueAt(double)} given em1 = expm1(−ℓ) of the unclamped ℓ. */
+  public double valueAt(double logRatio, double em1) {
+    double f = rawValue(logRatio, em1);
+    return clampValue == null ? f : clamp(f, clampValue);
+  }
+
+  /** {@link #derivativeAt(double)} given em1 = expm1(−ℓ) of the unclamped ℓ. */
+  public double derivativeAt(double logRatio, double em1) {
+    if (clampLogRatio != null && Math.abs(logRatio) > clampLogRatio) return 0.0;
+    if (clampValue != null && Math.abs(value.value(logRatio, em1)) > clampValue) return 0.0;
+    return value.derivative(logRatio, em1);
+  }
+
+  /** {@link #coefficientAt(double, double)} given em1 = expm1(−ℓ) of the unclamped ℓ. */
+  public double coefficientAt(double logRatio, double importanceRatio, double em1) {
+    double f = valueAt(logRatio, em1);
+    double df = derivativeAt(logRatio, em1);
     double clip = ratioClip == null ? Double.POSITIVE_INFINITY : ratioClip;
     return rule.coefficient(f, df, importanceRatio, logRatio, clip);
+  }
+
+  /** f at the log-ratio clamped to ±clampLogRatio (its expm1 recomputed only where that clamp bites). */
+  private double rawValue(double logRatio, double em1) {
+    if (clampLogRatio != null && Math.abs(logRatio) > clampLogRatio) {
+      double l = clamp(logRatio, clampLogRatio);
+      return value.value(l, value.usesExpm1() ? ValueFunction.em1(l) : 0.0);
+    }
+    return value.value(logRatio, em1);
   }
 
   private static double clamp(double x, double c) {

@@ -7,25 +7,13 @@ package klbench.core;
  */
 public enum ValueFunction {
   /** k1 = ℓ. */
-  K1("k1") {
-    @Override public double value(double l) { return l; }
-    @Override public double derivative(double l) { return 1.0; }
-  },
+  K1("k1"),
   /** k2 = ℓ²/2. */
-  K2("k2") {
-    @Override public double value(double l) { return 0.5 * l * l; }
-    @Override public double derivative(double l) { return l; }
-  },
+  K2("k2"),
   /** k3 = e^{−ℓ} − 1 + ℓ (Schulman); expm1 keeps it accurate, and non-negative, for small ℓ. */
-  K3("k3") {
-    @Override public double value(double l) { return Math.expm1(-l) + l; }
-    @Override public double derivative(double l) { return -Math.expm1(-l); }
-  },
+  K3("k3"),
   /** |ℓ|, with sign(ℓ) as its derivative (0 at 0, as torch.abs's gradient). */
-  ABS("abs") {
-    @Override public double value(double l) { return Math.abs(l); }
-    @Override public double derivative(double l) { return Math.signum(l); }
-  };
+  ABS("abs");
 
   private final String id;
 
@@ -34,9 +22,40 @@ public enum ValueFunction {
   /** The name used in grid files and result rows: k1, k2, k3, abs. */
   public String id() { return id; }
 
-  public abstract double value(double logRatio);
+  /**
+   * f(ℓ), given {@code em1} = expm1(−ℓ). Only k3 reads it; callers that evaluate many estimators on
+   * one token compute the exponential once (see {@link #em1}).
+   */
+  // Switches rather than constant-specific methods: one call site then serves every value
+  // function and still inlines in the O(V·E) loops.
+  public double value(double l, double em1) {
+    return switch (this) {
+      case K1 -> l;
+      case K2 -> 0.5 * l * l;
+      case K3 -> em1 + l;
+      case ABS -> Math.abs(l);
+    };
+  }
 
-  public abstract double derivative(double logRatio);
+  /** f′(ℓ), given {@code em1} = expm1(−ℓ) (read by k3 only). */
+  public double derivative(double l, double em1) {
+    return switch (this) {
+      case K1 -> 1.0;
+      case K2 -> l;
+      case K3 -> -em1;
+      case ABS -> Math.signum(l);
+    };
+  }
+
+  /** True when {@link #value} and {@link #derivative} read expm1(−ℓ). */
+  public boolean usesExpm1() { return this == K3; }
+
+  /** expm1(−ℓ), the one transcendental any value function needs. */
+  public static double em1(double logRatio) { return Math.expm1(-logRatio); }
+
+  public double value(double logRatio) { return value(logRatio, usesExpm1() ? em1(logRatio) : 0.0); }
+
+  public double derivative(double logRatio) { return derivative(logRatio, usesExpm1() ? em1(logRatio) : 0.0); }
 
   public static ValueFunction byId(String id) {
     for (ValueFunction f : values()) if (f.id.equals(id)) return f;

@@ -1,0 +1,137 @@
+package klbench.core;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * The partial statistics of a run of consecutive batches (a chunk) of one (triple, batch size), for
+ * every estimator and baseline at once; mergeable, in the spirit of Commons Statistics' {@code
+ * combine}. What it keeps is all the final metrics need, and nothing V-long per batch:
+ *
+ * <ul>
+ *   <li>the token counts N_x over all batches, sparse (the distinct tokens, sorted): the value
+ *       metrics and, for token-only coefficients, the mean batch gradient follow from them;
+ *   <li>for {@code loo}, T_{e,x} = Σ_b s_{b,e} n_{b,x}, the batch-dependent part of the mean batch
+ *       gradient (s_b is the leave-one-out shift of batch b);
+ *   <li>per (estimator, baseline), the running mean and sum of squared deviations (Welford/Chan)
+ *       of d_b = ‖ĝ_b − G‖², the squared error of each batch gradient.
+ * </ul>
+ *
+ * <p>{@link #merge} is deterministic: merging chunk partials in chunk order gives the same bits
+ * whoever computed the chunks. It is not associative in floating point, so callers always fold
+ * left in chunk order.
+ */
+public final class PartialStats implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  final int batchSize;
+  final int estimators;
+  final int baselines;
+  /** Number of batches summarised. */
+  final long batches;
+  /** Distinct tokens seen, ascending. */
+  final int[] tokens;
+  /** N_x for each entry of {@link #tokens}. */
+  final long[] counts;
+  /** T_{e,x} at [t * estimators + e] for token tokens[t]; null when no baseline is loo. */
+  final double[] looShift;
+  /** Mean of d_b per [e * baselines + j]. */
+  final double[] errMean;
+  /** Σ (d_b − mean)² per [e * baselines + j]. */
+  final double[] errM2;
+
+  PartialStats(int batchSize, int estimators, int baselines, long batches, int[] tokens, long[] counts,
+      double[] looShift, double[] errMean, double[] errM2) {
+    this.batchSize = batchSize;
+    this.estimators = estimators;
+    this.baselines = baselines;
+    this.batches = batches;
+    this.tokens = tokens;
+    this.counts = counts;
+    this.looShift = looShift;
+    this.errMean = errMean;
+    this.errM2 = errM2;
+  }
+
+  public long batches() { return batches; }
+
+  public int batchSize() { return batchSize; }
+
+  /** Number of distinct tokens held (the size on the wire grows with it). */
+  public int distinctTokens() { return tokens.length; }
+
+  /**
+   * This chunk followed by {@code later}: counts and loo shifts add, the error moments combine by
+   * Chan et al.'s parallel formula.
+   */
+  public PartialStats merge(PartialStats later) {
+    if (later.batchSize != batchSize || later.estimators != estimators || later.baselines != baselines
+        || (later.looShift == null) != (looShift == null)) {
+      throw new IllegalArgumentException("cannot merge partial statistics of different configurations");
+    }
+    int e = estimators;
+    int n = 0;
+    int[] tok = new int[tokens.length + later.tokens.length];
+    long[] cnt = new long[tok.length];
+    double[] loo = looShift == null ? null : new double[tok.length * e];
+    int i = 0;
+    int k = 0;
+    while (i < tokens.length || k < later.tokens.length) {
+      int x;
+      if (k >= later.tokens.length || (i < tokens.length && tokens[i] < later.tokens[k])) {
+        x = tokens[i];
+        cnt[n] = counts[i];
+        if (loo != null) System.arraycopy(looShift, i * e, loo, n * e, e);
+        i++;
+      } else if (i >= tokens.length || later.tokens[k] < tokens[i]) {
+        x = later.tokens[k];
+        cnt[n] = later.counts[k];
+        if (loo != null) System.arraycopy(later.looShift, k * e, loo, n * e, e);
+        k++;
+      } else {
+        x = tokens[i];
+        cnt[n] = counts[i] + later.counts[k];
+        if (loo != null) {
+          for (int j = 0; j < e; j++) loo[n * e + j] = looShift[i * e + j] + later.looShift[k * e + j];
+        }
+        i++;
+        k++;
+      }
+      tok[n++] = x;
+    }
+    double[] mean = new double[errMean.length];
+    double[] m2 = new double[errM2.length];
+    long na = batches;
+    long nb = later.batches;
+    long total = na + nb;
+    for (int j = 0; j < mean.length; j++) {
+      if (nb == 0) {
+        mean[j] = errMean[j];
+        m2[j] = errM2[j];
+      } else if (na == 0) {
+        mean[j] = later.errMean[j];
+        m2[j] = later.errM2[j];
+      } else {
+        double delta = later.errMean[j] - errMean[j];
+        mean[j] = errMean[j] + delta * ((double) nb / total);
+        m2[j] = errM2[j] + later.errM2[j] + delta * delta * ((double) na * nb / total);
+      }
+    }
+    return new PartialStats(batchSize, estimators, baselines, total,
+        Arrays.copyOf(tok, n), Arrays.copyOf(cnt, n), loo == null ? null : Arrays.copyOf(loo, n * e), mean, m2);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof PartialStats p)) return false;
+    return batchSize == p.batchSize && estimators == p.estimators && baselines == p.baselines
+        && batches == p.batches && Arrays.equals(tokens, p.tokens) && Arrays.equals(counts, p.counts)
+        && Arrays.equals(looShift, p.looShift) && Arrays.equals(errMean, p.errMean)
+        && Arrays.equals(errM2, p.errM2);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(errMean) * 31 + Arrays.hashCode(counts);
+  }
+}

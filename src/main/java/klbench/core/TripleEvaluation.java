@@ -1,0 +1,598 @@
+package klbench.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.AliasMethodDiscreteSampler;
+import org.apache.commons.rng.sampling.distribution.DiscreteSampler;
+import org.apache.commons.rng.sampling.distribution.SharedStateDiscreteSampler;
+import org.apache.commons.rng.simple.RandomSource;
+
+/**
+ * Exact and Monte Carlo metrics of many estimators and baselines on one distribution triple.
+ *
+ * <p>Built once per triple in O(V·E) for E estimators ({@link #prepare}): the per-token
+ * coefficients a_e(x), the exact moments, and Walker's alias table for μ (Commons RNG's {@link
+ * AliasMethodDiscreteSampler}: O(1) per token after O(V) set-up). The built object is immutable;
+ * every random stream ({@link #simulateChunk}) shares it, so chunks may run on any thread.
+ *
+ * <h2>Exact moments (ESTIMATORS.md, "Metrics")</h2>
+ *
+ * For a coefficient a(x) of the token alone and x ~ μ, with A = E_μ[a] and d = μ − p:
+ * E[ĝ]_j = μ_j a_j − p_j A, and E‖ĝ‖² = Σ_x μ_x a_x² (1 − 2p_x + ‖p‖²). A token-only baseline is
+ * a constant shift s of a (none: 0, const(c): c, oracle: −A), computed with one
+ * O(V) pass per (estimator, baseline).
+ *
+ * <h2>Monte Carlo</h2>
+ *
+ * All estimators and baselines of a batch size see the same tokens (common random numbers). A
+ * batch with distinct tokens x and counts c has the gradient ĝ_b = u − αp, u = (1/B) Σ_x a′_x c_x
+ * e_x, α = Σ_x u_x, where the shifted coefficient is a′ = κa + s: κ = 1 and s constant for none,
+ * const and oracle; κ = B/(B−1), s = −Σ_i a_i/(B−1) for loo (leave-one-out). Then
+ * ‖ĝ_b − G‖² needs only five sums over the batch's distinct tokens per estimator (Σac, Σa²c²,
+ * Σac², Σacp, ΣacG), each baseline following in O(1): O(B) per batch, no V-long work. The mean
+ * batch gradient follows at the end from the token counts (and the loo shifts): see
+ * {@link PartialStats}.
+ */
+public final class TripleEvaluation {
+  /** ESTIMATORS.md: a cosine is null where ‖E[ĝ_B]‖ ≤ 1e-12 ‖G‖. */
+  static final double ZERO_GRADIENT = 1e-12;
+  /** A row is consistent when every |z| ≤ 5. */
+  static final double Z_LIMIT = 5.0;
+
+  private final Triple t;
+  private final List<Estimator> estimators;
+  private final List<Baseline> baselines;
+  private final int e;
+  private final int j;
+  private final boolean anyLoo;
+  /** expm1(−ℓ(x)), computed once for all k3 estimators; null when none uses it. */
+  private final double[] em1;
+  /** Per estimator: why it has no numbers (overflow), or null. */
+  private final String[] problems;
+  private final ValueSums[] exact;
+  /** Per [k * J + j] for token-only baselines; null for loo and for estimators with a problem. */
+  private final GradientSums[] exactGradient;
+  /** Built on first use: exact-only callers never pay for the sampling tables. */
+  private volatile SamplingTables sampling;
+
+  /**
+   * What the Monte Carlo hot loop reads: Walker's alias table of μ, and one row per token of
+   * [p_x, G_x, a_1(x), …, a_E(x)], so that a sampled token's every number sits in one or two
+   * cache lines.
+   */
+  private record SamplingTables(SharedStateDiscreteSampler alias, double[] rows, int stride) {}
+
+  // Per-triple constants.
+  private final double gg;
+  private final double pg;
+  private final double gFwdNormSq;
+
+  /** The exact O(V) sums of one estimator: E_μ[a], and the mean and variance of its value. */
+  private record ValueSums(double meanCoef, double valueMean, double valueVar) {}
+
+  /**
+   * The exact O(V) sums of one estimator under one token-only baseline (coefficient a + s):
+   * ‖E[ĝ] − G‖², ‖E[ĝ]‖², E[ĝ]·G, E[ĝ]·G_fwd and E‖ĝ‖². Each baseline gets its own pass rather
+   * than a polynomial in s, because ‖E[ĝ]‖ must come out exactly 0 (to rounding) when a + s is
+   * constant, and expanding the square in s would leave a cancellation residue far above that.
+   */
+  private record GradientSums(double biasSq, double meanSq, double meanDotG, double meanDotGFwd, double second) {}
+
+  private TripleEvaluation(Triple t, List<Estimator> estimators, List<Baseline> baselines) {
+    this.t = t;
+    this.estimators = List.copyOf(estimators);
+    this.baselines = List.copyOf(baselines);
+    this.e = estimators.size();
+    this.j = baselines.size();
+    this.anyLoo = baselines.stream().anyMatch(b -> b.kind() == Baseline.Kind.LOO);
+    int v = t.size;
+    double sgg = 0, spg = 0, sff = 0;
+    for (int x = 0; x < v; x++) {
+      sgg += t.grad[x] * t.grad[x];
+      spg += t.p[x] * t.grad[x];
+      sff += t.gradFwd[x] * t.gradFwd[x];
+    }
+    gg = sgg;
+    pg = spg;
+    gFwdNormSq = sff;
+
+    boolean anyExpm1 = estimators.stream().anyMatch(x -> x.value().usesExpm1());
+    em1 = anyExpm1 ? new double[v] : null;
+    if (em1 != null) {
+      for (int x = 0; x < v; x++) em1[x] = ValueFunction.em1(t.logRatio[x]);
+    }
+    problems = new String[e];
+    exact = new ValueSums[e];
+    exactGradient = new GradientSums[e * j];
+    if (t.feasible()) {
+      double[] column = new double[v];
+      double[] values = new double[v];
+      for (int k = 0; k < e; k++) {
+        exact[k] = prepareEstimator(k, column, values);
+        if (exact[k] == null) continue;
+        for (int jb = 0; jb < j; jb++) {
+          Baseline b = this.baselines.get(jb);
+          if (b.tokenOnly()) exactGradient[k * j + jb] = gradientSums(column, exact[k].meanCoef(), constantShift(k, b));
+        }
+      }
+    }
+  }
+
+  /** Builds every table of the triple for these estimators and baselines (O(V·E)). */
+  public static TripleEvaluation prepare(Triple triple, List<Estimator> estimators, List<Baseline> baselines) {
+    if (estimators.isEmpty() || baselines.isEmpty()) {
+      throw new IllegalArgumentException("at least one estimator and one baseline are needed");
+    }
+    return new TripleEvaluation(triple, estimators, baselines);
+  }
+
+  public Triple triple() { return t; }
+
+  public List<Estimator> estimators() { return estimators; }
+
+  public List<Baseline> baselines() { return baselines; }
+
+  /** 1 − 2p_x + ‖p‖² = ‖e_x − p‖², the squared norm of the score of token x. */
+  private double kappa(int x) {
+    return 1.0 - 2.0 * t.p[x] + t.pNormSq;
+  }
+
+  private double em1(int x) {
+    return em1 == null ? 0.0 : em1[x];
+  }
+
+  /**
+   * Fills {@code column} with a_k(x) and {@code values} with f_k(x) (0 where μ(x) = 0: never
+   * sampled, no weight in any expectation) and returns the value sums; null, with the problem
+   * recorded, when the estimator overflows.
+   */
+  private ValueSums prepareEstimator(int k, double[] column, double[] values) {
+    Estimator est = estimators.get(k);
+    int v = t.size;
+    double meanCoef = 0;
+    double valueMean = 0;
+    for (int x = 0; x < v; x++) {
+      if (t.mu[x] == 0.0) {
+        column[x] = 0.0;
+        values[x] = 0.0;
+        continue;
+      }
+      double l = t.logRatio[x];
+      double f = est.valueAt(l, em1(x));
+      double a = est.coefficientAt(l, t.importance[x], em1(x));
+      if (!Double.isFinite(f) || !Double.isFinite(a)) {
+        problems[k] = "estimator " + est.name() + " overflows at token " + x + " (log-ratio "
+            + l + ", importance ratio " + t.importance[x] + ")";
+        return null;
+      }
+      column[x] = a;
+      values[x] = f;
+      meanCoef += t.mu[x] * a;
+      valueMean += t.mu[x] * f;
+    }
+    double valueVar = 0;
+    for (int x = 0; x < v; x++) {
+      double dv = values[x] - valueMean;
+      valueVar += t.mu[x] * dv * dv;
+    }
+    if (!Double.isFinite(valueVar)) {
+      problems[k] = "estimator " + est.name() + " overflows in the variance of its value";
+      return null;
+    }
+    return new ValueSums(meanCoef, valueMean, valueVar);
+  }
+
+  /** One O(V) pass: the exact gradient sums of coefficients a (mean A under μ) shifted by s. */
+  private GradientSums gradientSums(double[] a, double meanA, double s) {
+    double meanCoef = meanA + s;
+    double biasSq = 0, meanSq = 0, meanDotG = 0, meanDotGFwd = 0, second = 0;
+    double[] mu = t.mu;
+    double[] p = t.p;
+    double[] g = t.grad;
+    double[] gf = t.gradFwd;
+    double pp = t.pNormSq;
+    for (int x = 0; x < t.size; x++) {
+      double ax = mu[x] == 0.0 ? 0.0 : a[x] + s;
+      double m = mu[x] * ax - p[x] * meanCoef;
+      double bias = m - g[x];
+      biasSq += bias * bias;
+      meanSq += m * m;
+      meanDotG += m * g[x];
+      meanDotGFwd += m * gf[x];
+      second += mu[x] * ax * ax * (1.0 - 2.0 * p[x] + pp);
+    }
+    return new GradientSums(biasSq, meanSq, meanDotG, meanDotGFwd, second);
+  }
+
+  /** a_k(x) for every token (0 where μ(x) = 0). */
+  private double[] coefficientColumn(int k) {
+    double[] column = new double[t.size];
+    double[] values = new double[t.size];
+    prepareEstimator(k, column, values);
+    return column;
+  }
+
+  /** The constant shift s of a token-only baseline for estimator k (a′ = a + s). */
+  private double constantShift(int k, Baseline b) {
+    return switch (b.kind()) {
+      case NONE -> 0.0;
+      case CONST -> b.constant();
+      case ORACLE -> -exact[k].meanCoef();
+      case LOO -> throw new IllegalArgumentException("loo has no constant shift");
+    };
+  }
+
+  /**
+   * E[ĝ] for estimator k under a token-only baseline, as a V-vector: μ_j a′_j − p_j E_μ[a′]. For
+   * tests and for people who want to look; the metrics never materialise it.
+   */
+  public double[] expectedGradient(int k, Baseline b) {
+    double s = constantShift(k, b);
+    double meanCoef = exact[k].meanCoef() + s;
+    double[] column = coefficientColumn(k);
+    double[] out = new double[t.size];
+    for (int x = 0; x < t.size; x++) {
+      double a = t.mu[x] == 0.0 ? 0.0 : column[x] + s;
+      out[x] = t.mu[x] * a - t.p[x] * meanCoef;
+    }
+    return out;
+  }
+
+  /** The coefficient a_k(x) used for token x (0 where μ(x) = 0). */
+  public double coefficient(int k, int x) {
+    return t.mu[x] == 0.0 ? 0.0 : estimators.get(k).coefficientAt(t.logRatio[x], t.importance[x], em1(x));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Monte Carlo
+
+  /** Chunk {@code chunk} of R = {@code batches} batches of size B, on its own derived stream. */
+  public PartialStats simulateChunk(int batchSize, int batches, int chunk, long seed, String tripleKey) {
+    return simulate(batchSize, Chunking.batchesIn(batchSize, batches, chunk),
+        Streams.forChunk(seed, tripleKey, batchSize, chunk));
+  }
+
+  /** {@code batches} batches of size B drawn from μ with {@code rng}. */
+  public PartialStats simulate(int batchSize, int batches, UniformRandomProvider rng) {
+    if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1");
+    if (anyLoo && batchSize < 2) throw new IllegalArgumentException("loo needs a batch size >= 2");
+    int bsz = batchSize;
+    double[] errMean = new double[e * j];
+    double[] errM2 = new double[e * j];
+    if (!t.feasible() || batches == 0) {
+      return new PartialStats(bsz, e, j, t.feasible() ? 0 : batches, new int[0], new long[0],
+          anyLoo ? new double[0] : null, errMean, errM2);
+    }
+    SamplingTables tables = samplingTables();
+    DiscreteSampler draw = tables.alias().withUniformRandomProvider(rng);
+    double[] rows = tables.rows();
+    int stride = tables.stride();
+    int[] inBatch = new int[t.size];
+    int[] chunkCount = new int[t.size]; // ≤ tokens per chunk, far below 2^31
+    int[] touched = new int[bsz];
+    int[] touchedCount = new int[bsz];
+    int[] touchedSlot = new int[bsz];
+    // loo's shifts are E doubles per token: kept in compact slots (one per distinct token of the
+    // chunk) rather than a V×E array. Without loo no slot is needed, and the hot loop touches
+    // only inBatch, chunkCount and the token's row besides the alias table.
+    int[] slotOf = null;
+    int distinct = 0;
+    double[] slotLoo = null;
+    if (anyLoo) {
+      slotOf = new int[t.size];
+      Arrays.fill(slotOf, -1);
+      slotLoo = new double[Math.min(t.size, Math.max(16, (int) Math.min(1 << 16, (long) bsz * batches))) * e];
+    }
+    double[] shifts = new double[e * j];
+    double[] scales = new double[j];
+    boolean[] isLoo = new boolean[j];
+    for (int jb = 0; jb < j; jb++) {
+      Baseline b = baselines.get(jb);
+      isLoo[jb] = b.kind() == Baseline.Kind.LOO;
+      scales[jb] = isLoo[jb] ? (double) bsz / (bsz - 1) : 1.0;
+      for (int k = 0; k < e; k++) {
+        shifts[k * j + jb] = b.kind() == Baseline.Kind.LOO || exact[k] == null ? 0.0 : constantShift(k, b);
+      }
+    }
+    double invB = 1.0 / bsz;
+    // Per distinct token of the batch: where its row starts, and its weights c, c², c·p, c·G.
+    int[] rowAt = new int[bsz];
+    double[] wc = new double[bsz];
+    double[] wc2 = new double[bsz];
+    double[] wp = new double[bsz];
+    double[] wg = new double[bsz];
+    double[] looBatchShift = new double[e];
+
+    for (int batch = 0; batch < batches; batch++) {
+      int n = 0;
+      for (int i = 0; i < bsz; i++) {
+        int x = draw.sample();
+        if (inBatch[x]++ == 0) touched[n++] = x;
+      }
+      double c2 = 0;
+      double cp = 0;
+      double cg = 0;
+      for (int tk = 0; tk < n; tk++) {
+        int x = touched[tk];
+        int c = inBatch[x];
+        inBatch[x] = 0;
+        chunkCount[x] += c;
+        touchedCount[tk] = c;
+        if (slotOf != null) {
+          int slot = slotOf[x];
+          if (slot < 0) {
+            if ((distinct + 1) * e > slotLoo.length) {
+              slotLoo = Arrays.copyOf(slotLoo, Math.min(t.size, 2 * (slotLoo.length / e)) * e);
+            }
+            slot = distinct++;
+            slotOf[x] = slot;
+          }
+          touchedSlot[tk] = slot;
+        }
+        int base = x * stride;
+        rowAt[tk] = base + 2;
+        wc[tk] = c;
+        wc2[tk] = (double) c * c;
+        wp[tk] = c * rows[base];
+        wg[tk] = c * rows[base + 1];
+        c2 += wc2[tk];
+        cp += wp[tk];
+        cg += wg[tk];
+      }
+      long seen = batch + 1L;
+      // Estimator-outer: the five sums stay in registers while the batch's rows sit in L1.
+      for (int k = 0; k < e; k++) {
+        double s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0;
+        for (int tk = 0; tk < n; tk++) {
+          double a = rows[rowAt[tk] + k];
+          double ac = a * wc[tk];
+          s1 += ac;
+          s2 += ac * ac;
+          s3 += a * wc2[tk];
+          s4 += a * wp[tk];
+          s5 += a * wg[tk];
+        }
+        looBatchShift[k] = -s1 / (bsz - 1);
+        for (int jb = 0; jb < j; jb++) {
+          double kap = scales[jb];
+          double s = isLoo[jb] ? looBatchShift[k] : shifts[k * j + jb];
+          double sumAc = kap * s1 + s * bsz;
+          double sumA2c2 = kap * kap * s2 + 2 * kap * s * s3 + s * s * c2;
+          double sumAcp = kap * s4 + s * cp;
+          double sumAcg = kap * s5 + s * cg;
+          double alpha = sumAc * invB;
+          double uu = sumA2c2 * invB * invB;
+          double up = sumAcp * invB;
+          double ug = sumAcg * invB;
+          double err = uu - 2 * alpha * up - 2 * ug + alpha * alpha * t.pNormSq + 2 * alpha * pg + gg;
+          int idx = k * j + jb;
+          double delta = err - errMean[idx];
+          errMean[idx] += delta / seen;
+          errM2[idx] += delta * (err - errMean[idx]);
+        }
+      }
+      if (slotLoo != null) {
+        for (int tk = 0; tk < n; tk++) {
+          int base = touchedSlot[tk] * e;
+          double c = touchedCount[tk];
+          for (int k = 0; k < e; k++) slotLoo[base + k] += looBatchShift[k] * c;
+        }
+      }
+    }
+    // The chunk's distinct tokens in ascending order, so that merging is a linear sorted merge.
+    int nonZero = 0;
+    for (int x = 0; x < t.size; x++) if (chunkCount[x] != 0) nonZero++;
+    int[] tokens = new int[nonZero];
+    long[] counts = new long[nonZero];
+    double[] loo = slotLoo == null ? null : new double[nonZero * e];
+    for (int x = 0, i = 0; x < t.size; x++) {
+      if (chunkCount[x] == 0) continue;
+      tokens[i] = x;
+      counts[i] = chunkCount[x];
+      if (loo != null) System.arraycopy(slotLoo, slotOf[x] * e, loo, i * e, e);
+      i++;
+    }
+    return new PartialStats(bsz, e, j, batches, tokens, counts, loo, errMean, errM2);
+  }
+
+  /** The sampling tables, shared by every stream (immutable once built). */
+  private SamplingTables samplingTables() {
+    SamplingTables st = sampling;
+    if (st == null) {
+      synchronized (this) {
+        st = sampling;
+        if (st == null) {
+          int stride = e + 2;
+          double[] rows = new double[t.size * stride];
+          for (int x = 0; x < t.size; x++) {
+            rows[x * stride] = t.p[x];
+            rows[x * stride + 1] = t.grad[x];
+          }
+          double[] column = new double[t.size];
+          double[] values = new double[t.size];
+          for (int k = 0; k < e; k++) {
+            if (exact[k] == null) continue; // an estimator with a problem keeps coefficients 0
+            prepareEstimator(k, column, values);
+            for (int x = 0; x < t.size; x++) rows[x * stride + 2 + k] = column[x];
+          }
+          // The generator given here is never used: each chunk supplies its own stream.
+          st = new SamplingTables(AliasMethodDiscreteSampler.of(RandomSource.SPLIT_MIX_64.create(0L), t.mu), rows, stride);
+          sampling = st;
+        }
+      }
+    }
+    return st;
+  }
+
+  /** Every chunk of R batches of size B in order, merged in chunk order, then {@link #finish}. */
+  public List<Metrics> evaluate(int batchSize, int batches, long seed, String tripleKey) {
+    PartialStats merged = null;
+    int chunks = Chunking.chunkCount(batchSize, batches);
+    for (int c = 0; c < chunks; c++) {
+      PartialStats part = simulateChunk(batchSize, batches, c, seed, tripleKey);
+      merged = merged == null ? part : merged.merge(part);
+    }
+    if (merged == null) throw new IllegalArgumentException("batches must be >= 1");
+    return finish(batchSize, batches, merged);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Metrics
+
+  /** The metrics of every (estimator, baseline), estimator-major, from the merged statistics. */
+  public List<Metrics> finish(int batchSize, int batches, PartialStats merged) {
+    if (merged.batches != batches || merged.batchSize != batchSize) {
+      throw new IllegalArgumentException("partial statistics hold " + merged.batches + " batches of "
+          + merged.batchSize + ", expected " + batches + " of " + batchSize);
+    }
+    List<Metrics> out = new ArrayList<>(e * j);
+    Truth truth = t.truth;
+    // The token counts as a dense vector, once for all estimators.
+    double[] countsDense = t.feasible() ? new double[t.size] : null;
+    if (countsDense != null) {
+      for (int i = 0; i < merged.tokens.length; i++) countsDense[merged.tokens[i]] = merged.counts[i];
+    }
+    double[] looDense = null;
+    for (int k = 0; k < e; k++) {
+      for (int jb = 0; jb < j; jb++) {
+        Baseline b = baselines.get(jb);
+        Metrics m = new Metrics(k, b, batchSize, batches);
+        out.add(m);
+        if (!t.feasible()) {
+          m.problem = t.infeasibleReason;
+          continue;
+        }
+        if (exact[k] == null) {
+          m.problem = problems[k];
+          continue;
+        }
+        fillValue(m, k, merged, truth);
+        if (b.tokenOnly()) fillExactGradient(m, k, jb, batchSize, truth);
+        if (b.kind() == Baseline.Kind.LOO && looDense == null) looDense = new double[t.size];
+        fillMonteCarloGradient(m, k, jb, b, batchSize, batches, merged, countsDense, looDense, truth);
+        fillChecks(m, truth);
+      }
+    }
+    return out;
+  }
+
+  private void fillValue(Metrics m, int k, PartialStats merged, Truth truth) {
+    ValueSums s = exact[k];
+    Estimator est = estimators.get(k);
+    m.valueMeanExact = s.valueMean();
+    m.valueStdExact = Math.sqrt(Math.max(0.0, s.valueVar()));
+    long n = merged.batches * merged.batchSize;
+    double sum = 0;
+    for (int i = 0; i < merged.tokens.length; i++) {
+      sum += merged.counts[i] * est.valueAt(t.logRatio[merged.tokens[i]]);
+    }
+    double mean = sum / n;
+    double ss = 0;
+    for (int i = 0; i < merged.tokens.length; i++) {
+      double dv = est.valueAt(t.logRatio[merged.tokens[i]]) - mean;
+      ss += merged.counts[i] * dv * dv;
+    }
+    m.valueMeanMc = mean;
+    double sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0.0;
+    m.valueStdMc = sd;
+    m.valueMeanSe = sd / Math.sqrt(n);
+    m.valueBias = m.valueMeanExact - truth.kl();
+    m.valueRelBias = ratio(m.valueBias, truth.kl());
+    m.valueRelStd = ratio(m.valueStdExact, truth.kl());
+  }
+
+  private void fillExactGradient(Metrics m, int k, int jb, int batchSize, Truth truth) {
+    GradientSums x = exactGradient[k * j + jb];
+    double trCov = Math.max(0.0, x.second() - x.meanSq());
+    double var = trCov / batchSize;
+    double bias = Math.sqrt(Math.max(0.0, x.biasSq()));
+    m.gradBiasNormExact = bias;
+    m.gradVarExact = var;
+    m.gradMseExact = bias * bias + var;
+    m.gradCosExact = cosine(x.meanDotG(), x.meanSq(), gg, truth.gradNorm());
+    m.gradCosFwdExact = cosine(x.meanDotGFwd(), x.meanSq(), gFwdNormSq, truth.gradNorm());
+  }
+
+  private void fillMonteCarloGradient(Metrics m, int k, int jb, Baseline b, int batchSize, int batches,
+      PartialStats merged, double[] counts, double[] looDense, Truth truth) {
+    boolean loo = b.kind() == Baseline.Kind.LOO;
+    double kap = loo ? (double) batchSize / (batchSize - 1) : 1.0;
+    double s = loo ? 0.0 : constantShift(k, b);
+    if (loo) {
+      Arrays.fill(looDense, 0.0);
+      for (int i = 0; i < merged.tokens.length; i++) looDense[merged.tokens[i]] = merged.looShift[i * e + k];
+    }
+    SamplingTables tables = samplingTables();
+    double[] rows = tables.rows();
+    int stride = tables.stride();
+    // v = (1/R) Σ_b u_b, the sparse part of the mean batch gradient ḡ = v − ᾱ p.
+    double scale = 1.0 / ((double) batchSize * batches);
+    double alphaBar = 0;
+    for (int i = 0; i < merged.tokens.length; i++) {
+      int x = merged.tokens[i];
+      alphaBar += (kap * rows[x * stride + 2 + k] * counts[x] + (loo ? looDense[x] : s * counts[x])) * scale;
+    }
+    double errSq = 0, meanSq = 0, meanDotG = 0, meanDotGFwd = 0;
+    for (int x = 0; x < t.size; x++) {
+      double vx = counts[x] == 0 ? 0.0
+          : (kap * rows[x * stride + 2 + k] * counts[x] + (loo ? looDense[x] : s * counts[x])) * scale;
+      double gbar = vx - alphaBar * t.p[x];
+      double diff = gbar - t.grad[x];
+      errSq += diff * diff;
+      meanSq += gbar * gbar;
+      meanDotG += gbar * t.grad[x];
+      meanDotGFwd += gbar * t.gradFwd[x];
+    }
+    int idx = k * j + jb;
+    double mseMean = merged.errMean[idx];
+    m.gradMseMc = mseMean;
+    if (batches > 1) {
+      m.gradMseSe = Math.sqrt(merged.errM2[idx] / (batches - 1) / batches);
+      double var = Math.max(0.0, (batches * mseMean - batches * errSq) / (batches - 1));
+      m.gradVarMc = var;
+      m.gradBiasNormMc = Math.sqrt(Math.max(0.0, errSq - var / batches));
+    }
+    m.gradCosMc = cosine(meanDotG, meanSq, gg, truth.gradNorm());
+    m.gradCosFwdMc = cosine(meanDotGFwd, meanSq, gFwdNormSq, truth.gradNorm());
+    double g = truth.gradNorm();
+    Double biasForRel = m.gradBiasNormExact != null ? m.gradBiasNormExact : m.gradBiasNormMc;
+    Double mseForRel = m.gradMseExact != null ? m.gradMseExact : m.gradMseMc;
+    m.gradRelBias = biasForRel == null ? null : ratio(biasForRel, g);
+    m.gradRelRmse = mseForRel == null ? null : ratio(Math.sqrt(mseForRel), g);
+  }
+
+  private static void fillChecks(Metrics m, Truth truth) {
+    m.valueZ = zScore(m.valueMeanMc, m.valueMeanExact, m.valueMeanSe);
+    m.gradMseZ = m.gradMseExact == null ? null : zScore(m.gradMseMc, m.gradMseExact, m.gradMseSe);
+    m.consistent = (m.valueZ == null || Math.abs(m.valueZ) <= Z_LIMIT)
+        && (m.gradMseZ == null || Math.abs(m.gradMseZ) <= Z_LIMIT);
+  }
+
+  /**
+   * (mc − exact)/se; with a standard error at rounding level (a constant estimate) 0 when the two
+   * agree to a relative 1e-9, else ±∞: never NaN.
+   */
+  static Double zScore(Double mc, Double exact, Double se) {
+    if (mc == null || exact == null || se == null) return null;
+    double diff = mc - exact;
+    double scale = Math.max(Math.abs(mc), Math.abs(exact));
+    // A standard error at rounding level means the estimate is a constant: compare to rounding.
+    if (se > 1e-12 * scale) return diff / se;
+    return Math.abs(diff) <= 1e-9 * scale ? 0.0 : Math.copySign(Double.POSITIVE_INFINITY, diff);
+  }
+
+  /** cos(m, g) from m·g, ‖m‖² and ‖g‖²; null where ‖m‖ ≤ 1e-12 ‖G‖ or the target is 0. */
+  private static Double cosine(double dot, double meanSq, double targetSq, double gradNorm) {
+    double norm = Math.sqrt(Math.max(0.0, meanSq));
+    if (targetSq <= 0 || gradNorm <= 0 || norm <= ZERO_GRADIENT * gradNorm) return null;
+    double c = dot / (norm * Math.sqrt(targetSq));
+    return Math.max(-1.0, Math.min(1.0, c));
+  }
+
+  /** a/b, or null when b is 0 (a relative error of a zero truth does not exist). */
+  private static Double ratio(double a, double b) {
+    return b == 0.0 || !Double.isFinite(b) ? null : a / b;
+  }
+}

@@ -1,0 +1,164 @@
+package klbench.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Determinism, chunk merging, infeasible triples and extreme logits. */
+class RobustnessTest {
+  private static final List<Baseline> BASELINES = List.of(Baseline.NONE, Baseline.LOO, Baseline.constant(0.3), Baseline.ORACLE);
+
+  private static List<Estimator> presets() {
+    List<Estimator> out = new ArrayList<>();
+    for (Presets.Preset p : Presets.all().values()) out.add(p.estimator());
+    return out;
+  }
+
+  @Test
+  void sameSeedGivesIdenticalBitsAndOtherSeedsDiffer() {
+    Triple t = TestTriples.offPolicy(300, 0.5, 0.3, 9);
+    TripleEvaluation a = TripleEvaluation.prepare(t, presets(), BASELINES);
+    TripleEvaluation b = TripleEvaluation.prepare(TestTriples.offPolicy(300, 0.5, 0.3, 9), presets(), BASELINES);
+    PartialStats pa = a.simulateChunk(64, 500, 0, 42L, "key");
+    PartialStats pb = b.simulateChunk(64, 500, 0, 42L, "key");
+    assertEquals(pa, pb);
+    assertTrue(!pa.equals(a.simulateChunk(64, 500, 0, 43L, "key")));
+    assertTrue(!pa.equals(a.simulateChunk(64, 500, 0, 42L, "other")));
+    assertMetricsIdentical(a.finish(64, 500, pa), b.finish(64, 500, pb));
+  }
+
+  /**
+   * A configuration with several chunks: the chunks computed in one go or one by one (by any
+   * worker, in any order), then merged left to right in chunk order, give the same bits.
+   */
+  @Test
+  void chunksComputedApartAndMergedInOrderGiveIdenticalBits() throws Exception {
+    Triple t = TestTriples.onPolicy(1000, 0.5, 3);
+    int batch = 1024;
+    int batches = 700; // 256 batches per chunk → 3 chunks
+    assertEquals(3, Chunking.chunkCount(batch, batches));
+    TripleEvaluation ev = TripleEvaluation.prepare(t, presets(), BASELINES);
+    List<Metrics> sequential = ev.evaluate(batch, batches, 7L, "k");
+    // "another worker": a fresh evaluation, chunks computed in reverse order, merged in chunk order
+    TripleEvaluation other = TripleEvaluation.prepare(TestTriples.onPolicy(1000, 0.5, 3), presets(), BASELINES);
+    PartialStats c2 = other.simulateChunk(batch, batches, 2, 7L, "k");
+    PartialStats c1 = other.simulateChunk(batch, batches, 1, 7L, "k");
+    PartialStats c0 = other.simulateChunk(batch, batches, 0, 7L, "k");
+    assertEquals(256 + 256 + 188, c0.batches() + c1.batches() + c2.batches());
+    List<Metrics> merged = other.finish(batch, batches, c0.merge(c1).merge(c2));
+    assertMetricsIdentical(sequential, merged);
+    // counts add up exactly to B·R tokens
+    PartialStats all = c0.merge(c1).merge(c2);
+    long tokens = 0;
+    for (long c : all.counts) tokens += c;
+    assertEquals((long) batch * batches, tokens);
+  }
+
+  @Test
+  void mergingMomentsEqualsOnePass() {
+    // Chan's merge of two chunks against the moments of all batches in one chunk, to rounding
+    Triple t = TestTriples.onPolicy(64, 0.5, 4);
+    TripleEvaluation ev = TripleEvaluation.prepare(t, presets(), BASELINES);
+    PartialStats one = ev.simulate(8, 1000, Streams.derive(5L, "m", 0));
+    // the same stream split at batch 400
+    org.apache.commons.rng.UniformRandomProvider rng = Streams.derive(5L, "m", 0);
+    PartialStats first = ev.simulate(8, 400, rng);
+    PartialStats second = ev.simulate(8, 600, rng);
+    PartialStats both = first.merge(second);
+    assertArrayEquals(one.tokens, both.tokens);
+    assertArrayEquals(one.counts, both.counts);
+    for (int i = 0; i < one.errMean.length; i++) {
+      assertEquals(one.errMean[i], both.errMean[i], 1e-12 * Math.abs(one.errMean[i]));
+      // M2 of a constant d_b is rounding noise: compare on the scale of n·mean²
+      assertEquals(one.errM2[i], both.errM2[i], 1e-9 * Math.abs(one.errM2[i]) + 1e-12 * 1000 * one.errMean[i] * one.errMean[i]);
+    }
+    for (int i = 0; i < one.looShift.length; i++) {
+      assertEquals(one.looShift[i], both.looShift[i], 1e-12 * Math.max(1, Math.abs(one.looShift[i])));
+    }
+  }
+
+  @Test
+  void infeasibleReferenceIsReportedNotNaN() {
+    double[] logP = LogSpace.logSoftmax(new double[] {0, 1, 2, 0.5});
+    double[] logQ = LogSpace.logSoftmax(new double[] {0, Double.NEGATIVE_INFINITY, 2, 0.5});
+    Triple t = Triple.of(logP, logQ, null);
+    assertTrue(!t.feasible());
+    assertTrue(t.infeasibleReason().contains("q(x)=0"), t.infeasibleReason());
+    assertEquals(Double.POSITIVE_INFINITY, t.truth().kl());
+    TripleEvaluation ev = TripleEvaluation.prepare(t, presets(), BASELINES);
+    for (Metrics m : ev.evaluate(4, 10, 1L, "inf")) {
+      assertNotNull(m.problem);
+      assertNull(m.valueMeanMc);
+      assertNull(m.gradMseExact);
+    }
+  }
+
+  @Test
+  void infeasibleBehaviourIsReported() {
+    double[] logP = LogSpace.logSoftmax(new double[] {0, 1, 2});
+    double[] logMu = LogSpace.logSoftmax(new double[] {0, Double.NEGATIVE_INFINITY, 2});
+    Triple t = Triple.of(logP, logP.clone(), logMu);
+    assertTrue(t.infeasibleReason().contains("mu(x)=0"), t.infeasibleReason());
+  }
+
+  @Test
+  void zeroProbabilityTokensOutsideEverySupportAreFine() {
+    // p and q both 0 on token 1 (μ = p): no infinity enters any expectation
+    double[] logP = LogSpace.logSoftmax(new double[] {0, Double.NEGATIVE_INFINITY, 2});
+    double[] logQ = LogSpace.logSoftmax(new double[] {0.3, Double.NEGATIVE_INFINITY, 1.5});
+    Triple t = Triple.of(logP, logQ, null);
+    assertTrue(t.feasible());
+    TripleEvaluation ev = TripleEvaluation.prepare(t, presets(), BASELINES);
+    for (Metrics m : ev.evaluate(4, 200, 1L, "zero")) {
+      assertNull(m.problem);
+      assertTrue(Double.isFinite(m.valueMeanMc) && Double.isFinite(m.gradMseMc));
+    }
+  }
+
+  /** σ = 50 makes p nearly deterministic; clamped presets must stay finite and consistent. */
+  @Test
+  void extremeLogitsStayFinite() throws IllegalAccessException {
+    double[] th = TestTriples.gaussianLogits(4096, 50.0, 77);
+    Triple t = Triple.of(LogSpace.logSoftmax(th), LogSpace.logSoftmax(TestTriples.perturbed(th, 0.05, 78)), null);
+    TripleEvaluation ev = TripleEvaluation.prepare(t, presets(), BASELINES);
+    for (Metrics m : ev.evaluate(64, 300, 1L, "sigma50")) {
+      String what = presets().get(m.estimatorIndex).name() + " " + m.baseline;
+      if (m.problem != null) continue;
+      for (Field f : Metrics.class.getFields()) {
+        if (f.getType() != Double.class) continue;
+        Double v = (Double) f.get(m);
+        assertTrue(v == null || Double.isFinite(v), what + " " + f.getName() + " = " + v);
+      }
+      assertTrue(m.consistent, what);
+    }
+  }
+
+  @Test
+  void looNeedsTwoTokens() {
+    TripleEvaluation ev = TripleEvaluation.prepare(TestTriples.onPolicy(5, 0.3, 1), presets(), List.of(Baseline.LOO));
+    assertThrows(IllegalArgumentException.class, () -> ev.simulateChunk(1, 10, 0, 1L, "x"));
+  }
+
+  static void assertMetricsIdentical(List<Metrics> a, List<Metrics> b) {
+    assertEquals(a.size(), b.size());
+    try {
+      for (int i = 0; i < a.size(); i++) {
+        for (Field f : Metrics.class.getFields()) {
+          Object x = f.get(a.get(i));
+          Object y = f.get(b.get(i));
+          assertEquals(x, y, "row " + i + " " + f.getName());
+        }
+      }
+    } catch (IllegalAccessException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
