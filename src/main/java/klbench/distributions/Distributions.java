@@ -77,7 +77,7 @@ public final class Distributions {
       case Families.TARGET_KL -> {
         double[] eps = direction("reference-direction", policy, v, seed);
         double kl = reference.number("kl");
-        double delta = solveDelta(d -> LogSpace.kl(logP, perturbed(logP, eps, d)), kl, "KL(p||q)");
+        double delta = solveDelta(d -> LogSpace.kl(logP, perturbed(logP, eps, d)), kl, firstGuess(logP, eps, kl), "KL(p||q)");
         yield checked(perturbed(logP, eps, delta), logP, kl, false);
       }
       case Families.TEMPERATURE -> tempered(logP, reference.number("tau"));
@@ -100,7 +100,7 @@ public final class Distributions {
           throw new IllegalArgumentException("target_kl(kl=" + kl + ") is out of reach for the behaviour of "
               + policy.canonical() + " at V=" + v + ": KL(mu||p) < " + limit + " for every delta");
         }
-        double delta = solveDelta(d -> LogSpace.kl(perturbed(logP, eps, d), logP), kl, "KL(mu||p)");
+        double delta = solveDelta(d -> LogSpace.kl(perturbed(logP, eps, d), logP), kl, firstGuess(logP, eps, kl), "KL(mu||p)");
         yield checked(perturbed(logP, eps, delta), logP, kl, true);
       }
       case Families.TEMPERATURE -> tempered(logP, behaviour.number("tau"));
@@ -217,12 +217,30 @@ public final class Distributions {
   private static final double MAX_DELTA = 0x1p60;
 
   /**
-   * δ &gt; 0 with kl(δ) = target, for kl increasing on δ &gt; 0 with kl(0) = 0: a bracket [δ/2, δ]
-   * by doubling or halving from 1, then Brent's method to a relative 1e-14 in δ (the KL's own
-   * relative error is then about twice that, far inside the tolerance).
+   * Where to start looking for δ: both KLs along the path are δ² Var_p(ε)/2 + O(δ³) (the Fisher
+   * information of the exponential family at δ = 0), so √(2 kl / Var_p(ε)) is close for small
+   * kl and within a few doublings otherwise. 1 when ε is constant on the support of p.
    */
-  static double solveDelta(DoubleUnaryOperator kl, double target, String what) {
-    double hi = 1.0;
+  static double firstGuess(double[] logP, double[] eps, double kl) {
+    double mean = 0;
+    double square = 0;
+    for (int j = 0; j < logP.length; j++) {
+      if (logP[j] == Double.NEGATIVE_INFINITY) continue;
+      double p = Math.exp(logP[j]);
+      mean += p * eps[j];
+      square += p * eps[j] * eps[j];
+    }
+    double guess = Math.sqrt(2 * kl / (square - mean * mean));
+    return guess > 0 && Double.isFinite(guess) ? Math.min(guess, MAX_DELTA / 2) : 1.0;
+  }
+
+  /**
+   * δ &gt; 0 with kl(δ) = target, for kl increasing on δ &gt; 0 with kl(0) = 0: a bracket [δ/2, δ]
+   * by doubling or halving from {@code start}, then Brent's method to a relative 1e-14 in δ (the
+   * KL's own relative error is then about twice that, far inside the tolerance).
+   */
+  static double solveDelta(DoubleUnaryOperator kl, double target, double start, String what) {
+    double hi = start;
     double fHi = kl.applyAsDouble(hi);
     while (fHi < target) {
       hi *= 2;
