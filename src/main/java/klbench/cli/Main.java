@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "klbench",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     synopsisSubcommandLabel = "COMMAND",
     description = "Bias and variance of KL-divergence estimators and their gradients.")
 public final class Main implements Callable<Integer> {
@@ -87,6 +88,15 @@ public final class Main implements Callable<Integer> {
     ex.printStackTrace(err);
     err.flush();
     return EXIT_INTERNAL;
+  }
+
+  /** The jar manifest's Implementation-Version (set by the build); unknown when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"klbench " + (v == null ? "(version unknown: not run from the packaged jar)" : v)};
+    }
   }
 
   static String oneLine(String s) {

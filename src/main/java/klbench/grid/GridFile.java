@@ -40,6 +40,12 @@ import klbench.distributions.ValuesKind;
  *
  * <p>Limits: vocabulary sizes 2 … {@value Families#MAX_VOCAB_SIZE} (2^24), batch sizes 1 … {@value
  * #MAX_BATCH_SIZE} (2^24), batches 1 … 2^31 − 1.
+ *
+ * <p>Beyond INTERFACE.md: an optional top-level {@code description} (free text); a family without
+ * parameters may be written as its bare name ({@code - on_policy}); a {@code file} family's {@code
+ * column} may be a 0-based index and may be omitted for a one-column file (its canonical text
+ * then names the column it resolved to), and Parquet files may end in {@code .pq}. Duplicate
+ * entries in any list are errors, since they would give duplicate config ids.
  */
 public final class GridFile {
   private GridFile() {}

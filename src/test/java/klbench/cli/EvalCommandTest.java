@@ -167,6 +167,13 @@ class EvalCommandTest {
   }
 
   @Test
+  void versionNamesKlbench() {
+    Result r = run("--version");
+    assertEquals(0, r.code());
+    assertTrue(r.out().startsWith("klbench "), r.out());
+  }
+
+  @Test
   void theDefaultGridIsConfEvalYamlOfTheKlbenchFolder(@TempDir Path dir) {
     String before = System.getProperty("klbench.home");
     System.setProperty("klbench.home", dir.toString());
