@@ -1,0 +1,94 @@
+package klbench.results;
+
+import klbench.core.Estimator;
+import klbench.core.Metrics;
+import klbench.core.Truth;
+import klbench.grid.Configuration;
+import klbench.grid.TripleSpec;
+
+/**
+ * Result rows from a configuration, its triple's truth and its metrics: the one place that maps
+ * them onto the {@link Column}s, so that {@code eval} prints exactly what {@code run} writes.
+ *
+ * <p>A number that is not finite is written as null: NaN never reaches a result, and an infinite
+ * truth (KL(p‖q) = ∞ of an infeasible reference) is explained by {@code infeasible_reason}.
+ */
+public final class Rows {
+  private Rows() {}
+
+  /**
+   * @param truth the truth of the configuration's triple, or null when it could not be computed
+   * @param m the metrics of this configuration (its batch size and baseline must match)
+   * @param elapsedMs wall time attributed to this configuration
+   * @param samplesPerSecond simulated tokens per second of wall time
+   */
+  public static ResultRow of(String runId, String runName, Configuration c, Truth truth, Metrics m,
+      double elapsedMs, double samplesPerSecond) {
+    if (m.batchSize != c.batchSize() || !m.baseline.equals(c.baseline())) {
+      throw new IllegalArgumentException("metrics for B=" + m.batchSize + ", " + m.baseline
+          + " do not belong to configuration B=" + c.batchSize() + ", " + c.baseline());
+    }
+    ResultRow r = new ResultRow();
+    TripleSpec t = c.triple();
+    Estimator e = c.estimator();
+    r.set(Column.RUN_ID, runId)
+        .set(Column.RUN_NAME, runName)
+        .set(Column.CONFIG_ID, c.configId())
+        .set(Column.SEED, c.seed())
+        .set(Column.VOCAB_SIZE, t.vocabSize())
+        .set(Column.POLICY, t.policy().canonical())
+        .set(Column.REFERENCE, t.reference().canonical())
+        .set(Column.BEHAVIOUR, t.behaviour().canonical())
+        .set(Column.ESTIMATOR, e.name())
+        .set(Column.VALUE_FN, e.value().id())
+        .set(Column.RULE, e.rule().id())
+        .set(Column.CLAMP_LOG_RATIO, finite(e.clampLogRatio()))
+        .set(Column.CLAMP_VALUE, finite(e.clampValue()))
+        .set(Column.RATIO_CLIP, finite(e.ratioClip()))
+        .set(Column.BASELINE, c.baseline().toString())
+        .set(Column.BATCH_SIZE, c.batchSize())
+        .set(Column.BATCHES, c.batches())
+        .set(Column.SAMPLES, c.samples());
+    if (truth != null) {
+      r.set(Column.KL, finite(truth.kl()))
+          .set(Column.KL_FWD, finite(truth.klFwd()))
+          .set(Column.KL_BEHAVIOUR, finite(truth.klBehaviour()))
+          .set(Column.ENTROPY, finite(truth.entropy()))
+          .set(Column.GRAD_NORM, finite(truth.gradNorm()))
+          .set(Column.GRAD_FWD_NORM, finite(truth.gradFwdNorm()));
+    }
+    r.set(Column.VALUE_MEAN_EXACT, finite(m.valueMeanExact))
+        .set(Column.VALUE_STD_EXACT, finite(m.valueStdExact))
+        .set(Column.VALUE_MEAN_MC, finite(m.valueMeanMc))
+        .set(Column.VALUE_MEAN_SE, finite(m.valueMeanSe))
+        .set(Column.VALUE_STD_MC, finite(m.valueStdMc))
+        .set(Column.VALUE_BIAS, finite(m.valueBias))
+        .set(Column.VALUE_REL_BIAS, finite(m.valueRelBias))
+        .set(Column.VALUE_REL_STD, finite(m.valueRelStd))
+        .set(Column.GRAD_BIAS_NORM_EXACT, finite(m.gradBiasNormExact))
+        .set(Column.GRAD_COS_EXACT, finite(m.gradCosExact))
+        .set(Column.GRAD_COS_FWD_EXACT, finite(m.gradCosFwdExact))
+        .set(Column.GRAD_VAR_EXACT, finite(m.gradVarExact))
+        .set(Column.GRAD_MSE_EXACT, finite(m.gradMseExact))
+        .set(Column.GRAD_BIAS_NORM_MC, finite(m.gradBiasNormMc))
+        .set(Column.GRAD_COS_MC, finite(m.gradCosMc))
+        .set(Column.GRAD_COS_FWD_MC, finite(m.gradCosFwdMc))
+        .set(Column.GRAD_VAR_MC, finite(m.gradVarMc))
+        .set(Column.GRAD_MSE_MC, finite(m.gradMseMc))
+        .set(Column.GRAD_MSE_SE, finite(m.gradMseSe))
+        .set(Column.GRAD_REL_BIAS, finite(m.gradRelBias))
+        .set(Column.GRAD_REL_RMSE, finite(m.gradRelRmse))
+        .set(Column.VALUE_Z, finite(m.valueZ))
+        .set(Column.GRAD_MSE_Z, finite(m.gradMseZ))
+        // A row without numbers is neither consistent nor inconsistent.
+        .set(Column.CONSISTENT, m.problem == null ? Boolean.valueOf(m.consistent) : null)
+        .set(Column.ELAPSED_MS, finite(elapsedMs))
+        .set(Column.SAMPLES_PER_SECOND, finite(samplesPerSecond))
+        .set(Column.INFEASIBLE_REASON, m.problem);
+    return r;
+  }
+
+  private static Double finite(Double v) {
+    return v != null && Double.isFinite(v) ? v : null;
+  }
+}

@@ -1,0 +1,47 @@
+package klbench.grid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class GridFileErrorsTest {
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("klbench.grid.GridErrorCases#cases")
+  void rejectsWithFileKeyAndProblem(GridErrorCases.Case c, @TempDir Path dir) {
+    Path grid = c.write(dir);
+    BadInputException e = assertThrows(BadInputException.class, () -> GridFile.load(grid));
+    assertEquals(grid.toString(), e.file());
+    assertEquals(c.key(), e.key(), e.getMessage());
+    assertTrue(e.problem().contains(c.problem()), () -> "problem '" + e.problem() + "' lacks '" + c.problem() + "'");
+    String expectedStart = grid + ": " + (c.key() == null ? "" : c.key() + ": ");
+    assertTrue(e.getMessage().startsWith(expectedStart), e.getMessage());
+    assertFalse(e.getMessage().contains("\n") || e.getMessage().contains("\r"), "one line: " + e.getMessage());
+  }
+
+  @Test
+  void theBaseGridOfTheCasesIsValid(@TempDir Path dir) {
+    Path grid = new GridErrorCases.Case("base", GridErrorCases.BASE, d -> {}, null, "").write(dir);
+    assertEquals(2, GridFile.load(grid).triples().size());
+  }
+
+  @Test
+  void missingGridFile(@TempDir Path dir) {
+    Path grid = dir.resolve("absent.yaml");
+    BadInputException e = assertThrows(BadInputException.class, () -> GridFile.load(grid));
+    assertEquals(grid + ": grid file not found", e.getMessage());
+  }
+
+  @Test
+  void messageIsOneLineEvenWhenTheProblemIsNot() {
+    BadInputException e = new BadInputException("g.yaml", "a.b", "first\n   second\r\nthird");
+    assertEquals("g.yaml: a.b: first second third", e.getMessage());
+  }
+}

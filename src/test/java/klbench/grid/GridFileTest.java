@@ -1,0 +1,276 @@
+package klbench.grid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import klbench.core.Baseline;
+import klbench.core.Estimator;
+import klbench.core.GradientRule;
+import klbench.core.Presets;
+import klbench.core.ValueFunction;
+import klbench.distributions.ConfData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GridFileTest {
+
+  static final String GRID = String.join("\n",
+      "name: example",
+      "description: a test grid",
+      "seed: 20261126",
+      "vocab_sizes: [16, 1024]",
+      "policies:",
+      "  - gaussian: {sigma: 1}",
+      "  - zipf: {exponent: 1.1}",
+      "  - normal_grid: {mean: 0, std: 2, lo: -3, hi: 3}",
+      "references:",
+      "  - target_kl: {kl: 0.01}",
+      "  - target_kl: {kl: 0.1}",
+      "  - perturb: {delta: 0.5}",
+      "behaviours:",
+      "  - on_policy: {}",
+      "  - target_kl: {kl: 0.01}",
+      "estimators:",
+      "  - k1/loss",
+      "  - k3/loss",
+      "  - {value: k3, rule: loss, clamp_log_ratio: 20, clamp_value: 10}",
+      "  - {value: k2, rule: straight_through_ratio, ratio_clip: 2}",
+      "  - verl.low_var_kl",
+      "baselines: [none, loo, \"const(-0.5)\", oracle]",
+      "batch_sizes: [2, 64]",
+      "batches: 2000",
+      "");
+
+  static Grid load(Path dir, String text) throws IOException {
+    Path file = dir.resolve("grid.yaml");
+    Files.writeString(file, text);
+    return GridFile.load(file);
+  }
+
+  @Test
+  void readsEveryField(@TempDir Path dir) throws IOException {
+    Grid g = load(dir, GRID);
+    assertEquals("example", g.name());
+    assertEquals("a test grid", g.description());
+    assertEquals(20261126L, g.seed());
+    assertEquals(List.of(16, 1024), g.vocabSizes());
+    // integers widened to doubles, parameters in declared order: canonical texts are stable
+    assertEquals(List.of("gaussian(sigma=1.0)", "zipf(exponent=1.1)", "normal_grid(mean=0.0, std=2.0, lo=-3.0, hi=3.0)"),
+        canonicals(g.policies()));
+    assertEquals(List.of("target_kl(kl=0.01)", "target_kl(kl=0.1)", "perturb(delta=0.5)"), canonicals(g.references()));
+    assertEquals(List.of("on_policy()", "target_kl(kl=0.01)"), canonicals(g.behaviours()));
+    assertEquals(List.of(2, 64), g.batchSizes());
+    assertEquals(2000, g.batches());
+    assertEquals(List.of(Baseline.NONE, Baseline.LOO, Baseline.constant(-0.5), Baseline.ORACLE), g.baselines());
+    assertEquals(GRID, g.rawText());
+    assertEquals(dir.resolve("grid.yaml").toString(), g.source());
+
+    List<Estimator> e = g.estimators();
+    assertEquals(List.of("k1/loss", "k3/loss", "k3/loss[clamp_log_ratio=20.0,clamp_value=10.0]",
+        "k2/straight_through_ratio[ratio_clip=2.0]", "verl.low_var_kl"), e.stream().map(Estimator::name).toList());
+    assertEquals(new Estimator("k3/loss[clamp_log_ratio=20.0,clamp_value=10.0]", ValueFunction.K3, GradientRule.LOSS, 20.0, 10.0, null), e.get(2));
+    assertEquals(2.0, e.get(3).ratioClip());
+    assertEquals(Presets.byName("verl.low_var_kl"), e.get(4));
+  }
+
+  @Test
+  void expandsTheProductInOrder(@TempDir Path dir) throws IOException {
+    Grid g = load(dir, GRID);
+    List<TripleSpec> t = g.triples();
+    assertEquals(2 * 3 * 3 * 2, t.size());
+    // vocabulary outermost, then policy, reference, behaviour
+    assertEquals(new TripleSpec(16, g.policies().get(0), g.references().get(0), g.behaviours().get(0)), t.get(0));
+    assertEquals(new TripleSpec(16, g.policies().get(0), g.references().get(0), g.behaviours().get(1)), t.get(1));
+    assertEquals(new TripleSpec(16, g.policies().get(0), g.references().get(1), g.behaviours().get(0)), t.get(2));
+    assertEquals(new TripleSpec(16, g.policies().get(1), g.references().get(0), g.behaviours().get(0)), t.get(6));
+    assertEquals(new TripleSpec(1024, g.policies().get(0), g.references().get(0), g.behaviours().get(0)), t.get(18));
+
+    List<Configuration> c = g.configurations();
+    assertEquals(36 * 2 * 5 * 4, c.size());
+    assertEquals(c.size(), g.configurationCount());
+    // per triple: batch size, then estimator, then baseline (the order of TripleEvaluation.finish)
+    assertEquals(new Configuration(t.get(0), g.estimators().get(0), Baseline.NONE, 2, 2000, 20261126L), c.get(0));
+    assertEquals(new Configuration(t.get(0), g.estimators().get(0), Baseline.LOO, 2, 2000, 20261126L), c.get(1));
+    assertEquals(new Configuration(t.get(0), g.estimators().get(1), Baseline.NONE, 2, 2000, 20261126L), c.get(4));
+    assertEquals(new Configuration(t.get(0), g.estimators().get(0), Baseline.NONE, 64, 2000, 20261126L), c.get(20));
+    assertEquals(new Configuration(t.get(1), g.estimators().get(0), Baseline.NONE, 2, 2000, 20261126L), c.get(40));
+    assertEquals(c.subList(20, 40), g.configurations(t.get(0), 64));
+    assertEquals(128000L, c.get(20).samples());
+  }
+
+  @Test
+  void fixedSizeFamiliesPinTheirVocabulary(@TempDir Path dir) throws IOException {
+    ConfData.writeCsv(dir.resolve("p.csv"), new String[] {"logit"}, new double[] {1, 2, 3, 4});
+    String text = GRID.replace("vocab_sizes: [16, 1024]", "vocab_sizes: [3, 4, 16]")
+        .replace("  - zipf: {exponent: 1.1}\n", "  - file: {path: p.csv}\n")
+        .replace("  - perturb: {delta: 0.5}", "  - probs: {values: [1, 2, 3]}");
+    Grid g = load(dir, text);
+    Set<String> seen = new HashSet<>();
+    for (TripleSpec t : g.triples()) {
+      if (t.policy().family().equals("file")) assertEquals(4, t.vocabSize());
+      if (t.reference().family().equals("probs")) assertEquals(3, t.vocabSize());
+      seen.add(t.vocabSize() + " " + t.policy().family() + " " + t.reference().family());
+    }
+    // V=3: 2 free policies x (2 free + probs); V=4: 3 policies x 2 free refs; V=16: 2 x 2; each x 2 behaviours
+    assertEquals((2 * 3 + 3 * 2 + 2 * 2) * 2, g.triples().size());
+    assertTrue(seen.contains("3 gaussian probs"));
+    assertTrue(seen.contains("4 file target_kl"));
+    assertTrue(!seen.contains("4 file probs") && !seen.contains("16 file target_kl"));
+  }
+
+  @Test
+  void vocabSizesMayBeOmittedWhenEveryPolicyHasAFixedSize(@TempDir Path dir) throws IOException {
+    ConfData.writeCsv(dir.resolve("p.csv"), new String[] {"token", "lp"}, new double[] {0, 1, 2, 3},
+        new double[] {Math.log(0.1), Math.log(0.2), Math.log(0.3), Math.log(0.4)});
+    String text = GRID.replace("vocab_sizes: [16, 1024]\n", "")
+        .replace("  - gaussian: {sigma: 1}\n  - zipf: {exponent: 1.1}\n  - normal_grid: {mean: 0, std: 2, lo: -3, hi: 3}\n",
+            "  - probs: {values: [1, 1, 2]}\n  - file: {path: p.csv, column: lp, kind: logprobs}\n  - probs: {values: [0.5, 0.5]}\n");
+    Grid g = load(dir, text);
+    assertEquals(List.of(3, 4, 2), g.vocabSizes());
+    assertEquals(3 * 3 * 2, g.triples().size());
+    assertEquals("file(path=p.csv, column=lp, kind=logprobs, sha256=" + g.policies().get(1).params().get("sha256") + ")",
+        g.policies().get(1).canonical());
+    assertEquals(16, ((String) g.policies().get(1).params().get("sha256")).length());
+    assertEquals(1, g.files().size());
+  }
+
+  @Test
+  void bareFamilyNamesAndNullParametersMeanNoParameters(@TempDir Path dir) throws IOException {
+    Grid g = load(dir, GRID.replace("  - on_policy: {}", "  - on_policy").replace("  - gaussian: {sigma: 1}", "  - uniform:"));
+    assertEquals("uniform()", g.policies().get(0).canonical());
+    assertEquals("on_policy()", g.behaviours().get(0).canonical());
+  }
+
+  @Test
+  void sameGridGivesSameConfigIds(@TempDir Path dir) throws IOException {
+    List<String> a = ids(load(dir, GRID));
+    List<String> b = ids(load(dir, GRID + "\n# a comment changes nothing\n"));
+    assertEquals(a, b);
+    assertEquals(a.size(), new HashSet<>(a).size(), "ids are unique within a grid");
+    assertTrue(a.get(0).matches("[0-9a-f]{32}"));
+  }
+
+  @Test
+  void anyChangeGivesNewConfigIds(@TempDir Path dir) throws IOException {
+    Set<String> base = new HashSet<>(ids(load(dir, GRID)));
+    // each edit changes what defines every configuration it touches
+    List<String[]> edits = List.of(
+        new String[] {"seed: 20261126", "seed: 20261127"},
+        new String[] {"batches: 2000", "batches: 2001"},
+        new String[] {"vocab_sizes: [16, 1024]", "vocab_sizes: [17, 1025]"});
+    for (String[] edit : edits) {
+      List<String> changed = ids(load(dir, GRID.replace(edit[0], edit[1])));
+      for (String id : changed) assertTrue(!base.contains(id), "edit " + edit[0] + " kept id " + id);
+    }
+    // editing one list entry renews exactly the ids of the configurations that use it
+    Grid g = load(dir, GRID);
+    Grid h = load(dir, GRID.replace("sigma: 1}", "sigma: 1.5}"));
+    List<Configuration> gc = g.configurations();
+    List<Configuration> hc = h.configurations();
+    for (int i = 0; i < gc.size(); i++) {
+      boolean touched = gc.get(i).triple().policy().family().equals("gaussian");
+      assertEquals(!touched, gc.get(i).configId().equals(hc.get(i).configId()), gc.get(i).canonicalText());
+    }
+  }
+
+  @Test
+  void everyFieldOfAConfigurationIsInItsId() {
+    TripleSpec t = new TripleSpec(16, Families.spec("gaussian", "sigma", 1.0), Families.spec("target_kl", "kl", 0.1),
+        Families.spec("on_policy"));
+    Estimator e = new Estimator("k3/loss", ValueFunction.K3, GradientRule.LOSS, null, null, null);
+    Configuration c = new Configuration(t, e, Baseline.NONE, 8, 100, 1L);
+    List<Configuration> variants = List.of(
+        new Configuration(new TripleSpec(17, t.policy(), t.reference(), t.behaviour()), e, Baseline.NONE, 8, 100, 1L),
+        new Configuration(new TripleSpec(16, Families.spec("gaussian", "sigma", 2.0), t.reference(), t.behaviour()), e, Baseline.NONE, 8, 100, 1L),
+        new Configuration(new TripleSpec(16, t.policy(), Families.spec("target_kl", "kl", 0.2), t.behaviour()), e, Baseline.NONE, 8, 100, 1L),
+        new Configuration(new TripleSpec(16, t.policy(), t.reference(), Families.spec("perturb", "delta", 0.1)), e, Baseline.NONE, 8, 100, 1L),
+        new Configuration(t, e.named("torchtune.grpo"), Baseline.NONE, 8, 100, 1L),
+        new Configuration(t, new Estimator("k3/loss", ValueFunction.K2, GradientRule.LOSS, null, null, null), Baseline.NONE, 8, 100, 1L),
+        new Configuration(t, new Estimator("k3/loss", ValueFunction.K3, GradientRule.REWARD, null, null, null), Baseline.NONE, 8, 100, 1L),
+        new Configuration(t, new Estimator("k3/loss", ValueFunction.K3, GradientRule.LOSS, 20.0, null, null), Baseline.NONE, 8, 100, 1L),
+        new Configuration(t, new Estimator("k3/loss", ValueFunction.K3, GradientRule.LOSS, null, 10.0, null), Baseline.NONE, 8, 100, 1L),
+        new Configuration(t, new Estimator("k3/loss", ValueFunction.K3, GradientRule.LOSS, null, null, 2.0), Baseline.NONE, 8, 100, 1L),
+        new Configuration(t, e, Baseline.constant(0.0), 8, 100, 1L),
+        new Configuration(t, e, Baseline.NONE, 9, 100, 1L),
+        new Configuration(t, e, Baseline.NONE, 8, 101, 1L),
+        new Configuration(t, e, Baseline.NONE, 8, 100, 2L));
+    Set<String> ids = new HashSet<>();
+    ids.add(c.configId());
+    for (Configuration v : variants) assertTrue(ids.add(v.configId()), v.canonicalText());
+    assertEquals(c.configId(), new Configuration(t, e, Baseline.NONE, 8, 100, 1L).configId());
+  }
+
+  @Test
+  void aChangedDataFileGivesNewConfigIds(@TempDir Path dir) throws IOException {
+    String text = GRID.replace("  - zipf: {exponent: 1.1}", "  - file: {path: p.csv}").replace("vocab_sizes: [16, 1024]", "vocab_sizes: [4]");
+    ConfData.writeCsv(dir.resolve("p.csv"), new String[] {"logit"}, new double[] {1, 2, 3, 4});
+    List<String> a = ids(load(dir, text));
+    assertEquals(a, ids(load(dir, text)));
+    ConfData.writeCsv(dir.resolve("p.csv"), new String[] {"logit"}, new double[] {1, 2, 3, 5});
+    Grid changed = load(dir, text);
+    List<String> b = ids(changed);
+    for (int i = 0; i < a.size(); i++) {
+      boolean usesFile = changed.configurations().get(i).triple().policy().family().equals("file");
+      assertEquals(!usesFile, a.get(i).equals(b.get(i)));
+    }
+  }
+
+  @Test
+  void estimatedCostCountsTokensTimesEstimatorsAndVocabularyPasses(@TempDir Path dir) throws IOException {
+    Grid g = load(dir, GRID);
+    Grid.Cost cost = g.estimatedCost();
+    long tokens = 18L * (2 + 64) * 2000 * 5 * 2; // triples per V x Σ B x R x estimators x 2 vocab sizes
+    assertEquals(tokens, cost.tokenEstimatorSteps());
+    long passesPerTriple = 1 + 5 * 4 * 2;
+    long targetPasses = 60L * (3 * 2 * 2 /* target_kl references */ + 3 * 3 /* target_kl behaviour */);
+    assertEquals((16L + 1024L) * (18 * passesPerTriple + targetPasses), cost.vocabSteps());
+  }
+
+  @Test
+  void descriptionIsOptional(@TempDir Path dir) throws IOException {
+    assertNull(load(dir, GRID.replace("description: a test grid\n", "")).description());
+  }
+
+  @Test
+  void theShippedEvalGridUsesEveryFamilyRuleBaselineAndPreset() {
+    Grid g = GridFile.load(Path.of(System.getProperty("klbench.home", "."), "conf", "eval.yaml"));
+    Set<String> families = new HashSet<>();
+    for (TripleSpec t : g.triples()) {
+      families.add(t.policy().family());
+      families.add(t.reference().family());
+      families.add(t.behaviour().family());
+    }
+    assertTrue(families.containsAll(Families.BEHAVIOUR), "missing families: " + Families.BEHAVIOUR.stream().filter(f -> !families.contains(f)).toList());
+    Set<GradientRule> rules = g.estimators().stream().map(Estimator::rule).collect(Collectors.toSet());
+    assertEquals(Set.of(GradientRule.values()), rules);
+    Set<ValueFunction> values = g.estimators().stream().map(Estimator::value).collect(Collectors.toSet());
+    assertEquals(Set.of(ValueFunction.values()), values);
+    Set<Baseline.Kind> kinds = g.baselines().stream().map(Baseline::kind).collect(Collectors.toSet());
+    assertEquals(Set.of(Baseline.Kind.values()), kinds);
+    List<String> names = g.estimators().stream().map(Estimator::name).toList();
+    assertTrue(names.containsAll(Presets.all().keySet()));
+    Set<String> kindsOfFiles = new HashSet<>();
+    for (FamilySpec f : g.policies()) if (f.family().equals("file")) kindsOfFiles.add((String) f.params().get("path"));
+    for (FamilySpec f : g.behaviours()) if (f.family().equals("file")) kindsOfFiles.add((String) f.params().get("path"));
+    assertTrue(kindsOfFiles.stream().anyMatch(p -> p.endsWith(".csv")) && kindsOfFiles.stream().anyMatch(p -> p.endsWith(".parquet")));
+  }
+
+  static List<String> canonicals(List<FamilySpec> specs) {
+    return specs.stream().map(FamilySpec::canonical).toList();
+  }
+
+  static List<String> ids(Grid g) {
+    List<String> out = new ArrayList<>();
+    for (Configuration c : g.configurations()) out.add(c.configId());
+    return out;
+  }
+}
