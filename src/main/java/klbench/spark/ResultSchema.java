@@ -37,12 +37,6 @@ public final class ResultSchema {
     return ResultRow.fromValues(values);
   }
 
-  public static List<Row> toRows(List<ResultRow> rows) {
-    List<Row> out = new ArrayList<>(rows.size());
-    for (ResultRow r : rows) out.add(toRow(r));
-    return out;
-  }
-
   static DataType sparkType(Column.Type type) {
     return switch (type) {
       case STRING -> DataTypes.StringType;

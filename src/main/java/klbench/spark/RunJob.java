@@ -2,6 +2,7 @@ package klbench.spark;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.ref.SoftReference;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -10,14 +11,17 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import klbench.core.Chunking;
 import klbench.core.Metrics;
 import klbench.core.PartialStats;
+import klbench.core.Triple;
 import klbench.core.TripleEvaluation;
 import klbench.distributions.Distributions;
 import klbench.grid.Configuration;
@@ -26,11 +30,13 @@ import klbench.grid.TripleSpec;
 import klbench.results.Column;
 import klbench.results.ResultRow;
 import klbench.results.Rows;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
@@ -69,7 +75,8 @@ public final class RunJob {
    *
    * @param rows the rows committed, in grid order
    * @param skipped configurations found in the results already (--resume)
-   * @param coreMillis executor time spent building triples and simulating, summed over tasks
+   * @param coreMillis executor time (wall clock in tasks) of the rows written, summed: building
+   *     triples, simulating, merging and finishing
    */
   public record Outcome(
       String runId, String master, int configurations, int skipped, List<ResultRow> rows,
@@ -88,10 +95,28 @@ public final class RunJob {
         todo.configurations, todo.skipped, null, null);
     store.writeRunFile(runId, "grid.yaml", grid.rawText().getBytes(StandardCharsets.UTF_8));
     store.writeRunFile(runId, "run.json", record.json());
+
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    // The grid (file inputs included, read once on the driver) and what is done, once per executor.
+    Broadcast<Job> job = jsc.broadcast(new Job(grid, runId, new HashSet<>(done)));
+    JavaRDD<ResultRow> newRows = null;
     try {
-      List<ResultRow> rows = simulate(spark, grid, runId, todo, partitions, options.progress());
-      rows = newRowsInGridOrder(grid, rows, done);
-      if (!rows.isEmpty()) store.commit(runId, spark.createDataFrame(ResultSchema.toRows(rows), ResultSchema.schema()));
+      List<ResultRow> rows = List.of();
+      List<List<WorkUnit>> bins = WorkPlan.balance(WorkPlan.units(
+          grid.triples(), grid.batchSizes(), grid.batches(), grid.estimators().size(), todo::needed), partitions);
+      if (!bins.isEmpty()) {
+        try (Progress progress = new Progress(spark.sparkContext(), todo.tokens, todo.computed, options.progress())) {
+          newRows = simulate(jsc, job, bins, todo, progress).persist(StorageLevel.MEMORY_AND_DISK());
+          jsc.setJobDescription("klbench run " + runId + ": " + todo.triples + " triples in " + bins.size() + " partitions");
+          rows = inGridOrder(grid, newRows.collect());
+        } finally {
+          jsc.setJobDescription(null);
+        }
+      }
+      if (!rows.isEmpty()) {
+        // From the cached partitions: no task carries the rows from the driver.
+        store.commit(runId, spark.createDataFrame(newRows.map(ResultSchema::toRow), ResultSchema.schema()));
+      }
       store.writeRunFile(runId, "run.json", record.succeeded(rows.size()).json());
       return new Outcome(runId, spark.sparkContext().master(), todo.configurations, todo.skipped, rows,
           (System.nanoTime() - start) / 1_000_000, coreMillis(rows));
@@ -99,30 +124,25 @@ public final class RunJob {
       store.abandon(runId);
       store.writeRunFile(runId, "run.json", record.failed(e).json());
       throw e;
+    } finally {
+      if (newRows != null) newRows.unpersist(false);
+      job.destroy();
     }
   }
 
-  /** The Spark job: units → partial statistics per triple → rows of every configuration of the pairs done. */
-  private static List<ResultRow> simulate(
-      SparkSession spark, Grid grid, String runId, Todo todo, int partitions, PrintStream progressOut) {
-    List<WorkUnit> units = WorkPlan.units(
-        grid.triples(), grid.batchSizes(), grid.batches(), grid.estimators().size(), todo::needed);
-    if (units.isEmpty()) return List.of();
-    List<List<WorkUnit>> bins = WorkPlan.balance(units, partitions);
+  /** What every task needs, broadcast: the grid and the config_ids already in the results. */
+  private record Job(Grid grid, String runId, HashSet<String> done) implements java.io.Serializable {}
 
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<Grid> shared = jsc.broadcast(grid); // file inputs were read once, on the driver
-    try (Progress progress = new Progress(spark.sparkContext(), todo.tokens, todo.computed, progressOut)) {
-      jsc.setJobDescription("klbench run " + runId + ": " + units.size() + " units of " + todo.triples + " triples");
-      return jsc.parallelize(bins, bins.size())
-          .flatMapToPair(new SimulateUnits(shared, progress.tokens))
-          .groupByKey(Math.min(todo.triples, bins.size()))
-          .flatMap(new FinishTriple(shared, runId, progress.configurations))
-          .collect();
-    } finally {
-      jsc.setJobDescription(null);
-      shared.destroy();
-    }
+  /**
+   * The Spark job, lazily: units → partial statistics keyed by triple → the rows of the
+   * configurations not done yet.
+   */
+  private static JavaRDD<ResultRow> simulate(
+      JavaSparkContext jsc, Broadcast<Job> job, List<List<WorkUnit>> bins, Todo todo, Progress progress) {
+    return jsc.parallelize(bins, bins.size())
+        .flatMapToPair(new SimulateUnits(job, progress.tokens))
+        .groupByKey(Math.min(todo.triples, bins.size()))
+        .flatMap(new FinishTriple(job, progress.configurations));
   }
 
   /** The partial statistics of one chunk of one batch size, with the executor time it took. */
@@ -134,21 +154,21 @@ public final class RunJob {
    * for each of its batch sizes. Output keyed by triple index.
    */
   private static final class SimulateUnits implements PairFlatMapFunction<List<WorkUnit>, Integer, ChunkResult> {
-    private final Broadcast<Grid> grid;
+    private final Broadcast<Job> job;
     private final LongAccumulator tokens;
 
-    SimulateUnits(Broadcast<Grid> grid, LongAccumulator tokens) {
-      this.grid = grid;
+    SimulateUnits(Broadcast<Job> job, LongAccumulator tokens) {
+      this.job = job;
       this.tokens = tokens;
     }
 
     @Override
     public Iterator<Tuple2<Integer, ChunkResult>> call(List<WorkUnit> units) {
-      Grid g = grid.value();
+      Grid g = job.value().grid();
       List<Tuple2<Integer, ChunkResult>> out = new ArrayList<>();
       for (WorkUnit u : units) {
         long t0 = System.nanoTime();
-        TripleEvaluation eval = prepare(g, u.triple());
+        TripleEvaluation eval = Evaluations.of(job, u.tripleIndex());
         long setupShare = (System.nanoTime() - t0) / u.batchSizes().size();
         for (int b : u.batchSizes()) {
           long t1 = System.nanoTime();
@@ -168,25 +188,24 @@ public final class RunJob {
    * cluster), finish, and make one row per (estimator, baseline).
    */
   private static final class FinishTriple implements FlatMapFunction<Tuple2<Integer, Iterable<ChunkResult>>, ResultRow> {
-    private final Broadcast<Grid> grid;
-    private final String runId;
+    private final Broadcast<Job> job;
     private final LongAccumulator configurations;
 
-    FinishTriple(Broadcast<Grid> grid, String runId, LongAccumulator configurations) {
-      this.grid = grid;
-      this.runId = runId;
+    FinishTriple(Broadcast<Job> job, LongAccumulator configurations) {
+      this.job = job;
       this.configurations = configurations;
     }
 
     @Override
     public Iterator<ResultRow> call(Tuple2<Integer, Iterable<ChunkResult>> triple) {
-      Grid g = grid.value();
+      Job j = job.value();
+      Grid g = j.grid();
       TripleSpec spec = g.triples().get(triple._1());
       Map<Integer, List<ChunkResult>> byBatchSize = new TreeMap<>();
       for (ChunkResult c : triple._2()) byBatchSize.computeIfAbsent(c.batchSize(), k -> new ArrayList<>()).add(c);
 
       long t0 = System.nanoTime();
-      TripleEvaluation eval = prepare(g, spec);
+      TripleEvaluation eval = Evaluations.of(job, triple._1());
       long setupShare = (System.nanoTime() - t0) / byBatchSize.size();
       List<ResultRow> rows = new ArrayList<>();
       for (Map.Entry<Integer, List<ChunkResult>> e : byBatchSize.entrySet()) {
@@ -207,7 +226,8 @@ public final class RunJob {
         double rowMs = nanos / 1e6 / configs.size();
         for (int i = 0; i < configs.size(); i++) {
           Configuration c = configs.get(i);
-          rows.add(Rows.of(runId, g.name(), c, eval.triple().truth(), metrics.get(i), rowMs,
+          if (j.done().contains(c.configId())) continue; // --resume: only what the results lack
+          rows.add(Rows.of(j.runId(), g.name(), c, eval.triple().truth(), metrics.get(i), rowMs,
               c.samples() / (rowMs / 1000.0)));
         }
         configurations.add(configs.size());
@@ -227,8 +247,35 @@ public final class RunJob {
     }
   }
 
-  private static TripleEvaluation prepare(Grid g, TripleSpec spec) {
-    return TripleEvaluation.prepare(Distributions.build(spec, g.seed(), g.files()), g.estimators(), g.baselines());
+  /**
+   * The prepared triples of this executor JVM: a triple whose units, or units and finish, run in
+   * one executor is built once (in local mode, all of them). Building is deterministic, so
+   * reusing changes no number. Soft references: under memory pressure the GC drops them and the
+   * next task rebuilds. Entries belong to one run (run ids are unique, broadcast ids are not
+   * across the Spark contexts one JVM may see); a task of another run clears them.
+   */
+  private static final class Evaluations {
+    private static final Map<Integer, SoftReference<TripleEvaluation>> BY_TRIPLE = new ConcurrentHashMap<>();
+    private static String runId;
+
+    static TripleEvaluation of(Broadcast<Job> job, int tripleIndex) {
+      Job j = job.value();
+      synchronized (Evaluations.class) {
+        if (!j.runId().equals(runId)) {
+          BY_TRIPLE.clear();
+          runId = j.runId();
+        }
+      }
+      SoftReference<TripleEvaluation> ref = BY_TRIPLE.get(tripleIndex);
+      TripleEvaluation eval = ref == null ? null : ref.get();
+      if (eval == null) {
+        Grid g = j.grid();
+        Triple triple = Distributions.build(g.triples().get(tripleIndex), g.seed(), g.files());
+        eval = TripleEvaluation.prepare(triple, g.estimators(), g.baselines());
+        BY_TRIPLE.put(tripleIndex, new SoftReference<>(eval));
+      }
+      return eval;
+    }
   }
 
   /** What is left to do: the (triple, batch size) pairs with a configuration not in the results. */
@@ -278,14 +325,11 @@ public final class RunJob {
     }
   }
 
-  /** The rows not yet in the results, sorted into grid order (triple, batch size, estimator, baseline). */
-  private static List<ResultRow> newRowsInGridOrder(Grid grid, List<ResultRow> rows, Set<String> done) {
+  /** Rows sorted into grid order (triple, batch size, estimator, baseline). */
+  private static List<ResultRow> inGridOrder(Grid grid, List<ResultRow> rows) {
     Map<String, Integer> order = new HashMap<>();
     for (Configuration c : grid.configurations()) order.putIfAbsent(c.configId(), order.size());
-    List<ResultRow> out = new ArrayList<>();
-    for (ResultRow r : rows) {
-      if (!done.contains((String) r.get(Column.CONFIG_ID))) out.add(r);
-    }
+    List<ResultRow> out = new ArrayList<>(rows);
     out.sort(Comparator.comparingInt(r -> order.get((String) r.get(Column.CONFIG_ID))));
     return out;
   }

@@ -36,7 +36,7 @@ class ResultStoreTest {
   @TempDir Path tmp;
 
   private Dataset<Row> frame(List<ResultRow> rows) {
-    return SPARK.session().createDataFrame(ResultSchema.toRows(rows), ResultSchema.schema());
+    return SPARK.session().createDataFrame(rows.stream().map(ResultSchema::toRow).toList(), ResultSchema.schema());
   }
 
   private ResultStore store() throws IOException {
