@@ -2,6 +2,7 @@ package klbench.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,9 +61,10 @@ public final class RunCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     SparkSession spark = SparkSessions.start(master);
     try {
+      long startup = ManagementFactory.getRuntimeMXBean().getUptime();
       RunJob.Outcome outcome = RunJob.run(spark, g, new RunJob.Options(out, resume, partitions, System.err));
       String results = ResultStore.at(spark, out).resultsDir().toString();
-      stdout.print(RunSummary.format(outcome, results, spark.sparkContext().defaultParallelism()));
+      stdout.print(RunSummary.format(outcome, results, startup, spark.sparkContext().defaultParallelism()));
       stdout.flush();
     } finally {
       spark.stop();

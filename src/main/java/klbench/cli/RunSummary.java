@@ -17,15 +17,24 @@ import klbench.spark.RunJob;
 final class RunSummary {
   private RunSummary() {}
 
-  static String format(RunJob.Outcome o, String resultsPath, int cores) {
+  /**
+   * @param startupMillis from the start of the JVM to the start of the job: Spark's start-up, mostly
+   * @param cores the session's default parallelism
+   */
+  static String format(RunJob.Outcome o, String resultsPath, long startupMillis, int cores) {
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "run %s on %s: %d configurations, %d already in the results, %d rows written%s%n",
         o.runId(), o.master(), o.configurations(), o.skipped(), o.rows().size(),
         o.rows().isEmpty() ? "" : " to " + resultsPath));
-    double wall = o.wallMillis() / 1000.0;
     double core = o.coreMillis() / 1000.0;
-    b.append(String.format(Locale.ROOT, "wall %.1f s; executor core work %.1f s (%.0f%% of %d cores over the wall time)%n",
-        wall, core, wall > 0 ? 100.0 * core / (wall * cores) : 0.0, cores));
+    double simulation = o.simulationMillis() / 1000.0;
+    b.append(String.format(Locale.ROOT,
+        "time %.1f s: Spark start-up %.1f s, simulation %.1f s, writing %.1f s, the rest %.1f s%n",
+        (startupMillis + o.wallMillis()) / 1000.0, startupMillis / 1000.0, simulation, o.writeMillis() / 1000.0,
+        (o.wallMillis() - o.simulationMillis() - o.writeMillis()) / 1000.0));
+    b.append(String.format(Locale.ROOT,
+        "executor core work %.1f s: %.0f%% of %d cores over the simulation%n",
+        core, simulation > 0 ? 100.0 * core / (simulation * cores) : 0.0, cores));
     if (o.rows().isEmpty()) return b.toString();
 
     Map<String, List<ResultRow>> groups = new LinkedHashMap<>();

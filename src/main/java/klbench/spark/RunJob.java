@@ -75,12 +75,14 @@ public final class RunJob {
    *
    * @param rows the rows committed, in grid order
    * @param skipped configurations found in the results already (--resume)
+   * @param wallMillis the whole of {@link #run}, of which {@code simulationMillis} the Spark job
+   *     that computes the rows and {@code writeMillis} writing and committing them
    * @param coreMillis executor time (wall clock in tasks) of the rows written, summed: building
    *     triples, simulating, merging and finishing
    */
   public record Outcome(
       String runId, String master, int configurations, int skipped, List<ResultRow> rows,
-      long wallMillis, double coreMillis) {}
+      long wallMillis, long simulationMillis, long writeMillis, double coreMillis) {}
 
   public static Outcome run(SparkSession spark, Grid grid, Options options) throws IOException {
     long start = System.nanoTime();
@@ -102,6 +104,7 @@ public final class RunJob {
     JavaRDD<ResultRow> newRows = null;
     try {
       List<ResultRow> rows = List.of();
+      long simulationStart = System.nanoTime();
       List<List<WorkUnit>> bins = WorkPlan.balance(WorkPlan.units(
           grid.triples(), grid.batchSizes(), grid.batches(), grid.estimators().size(), todo::needed), partitions);
       if (!bins.isEmpty()) {
@@ -113,13 +116,16 @@ public final class RunJob {
           jsc.setJobDescription(null);
         }
       }
+      long writeStart = System.nanoTime();
       if (!rows.isEmpty()) {
         // From the cached partitions: no task carries the rows from the driver.
         store.commit(runId, spark.createDataFrame(newRows.map(ResultSchema::toRow), ResultSchema.schema()));
       }
       store.writeRunFile(runId, "run.json", record.succeeded(rows.size()).json());
+      long end = System.nanoTime();
       return new Outcome(runId, spark.sparkContext().master(), todo.configurations, todo.skipped, rows,
-          (System.nanoTime() - start) / 1_000_000, coreMillis(rows));
+          (end - start) / 1_000_000, (writeStart - simulationStart) / 1_000_000, (end - writeStart) / 1_000_000,
+          coreMillis(rows));
     } catch (Throwable e) { // SparkException is checked but thrown undeclared, from Scala
       store.abandon(runId);
       store.writeRunFile(runId, "run.json", record.failed(e).json());
