@@ -147,7 +147,7 @@ public final class RunJob {
       JavaSparkContext jsc, Broadcast<Job> job, List<List<WorkUnit>> bins, Todo todo, Progress progress) {
     return jsc.parallelize(bins, bins.size())
         .flatMapToPair(new SimulateUnits(job, progress.tokens))
-        .groupByKey(Math.min(todo.triples, bins.size()))
+        .groupByKey(todo.triples) // one reduce task per triple: finishing a large V is seconds of work
         .flatMap(new FinishTriple(job, progress.configurations));
   }
 
