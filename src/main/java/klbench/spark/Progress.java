@@ -25,6 +25,7 @@ final class Progress implements AutoCloseable {
   private final long start = System.nanoTime();
   private final Thread printer;
   private volatile boolean printed;
+  private boolean closed;
 
   Progress(SparkContext sc, long totalTokens, long totalConfigurations, PrintStream out) {
     this.tokens = sc.longAccumulator("klbench tokens simulated");
@@ -61,9 +62,11 @@ final class Progress implements AutoCloseable {
     printed = true;
   }
 
+  /** Stops the line (idempotent); on a terminal, leaves its last state on screen. */
   @Override
   public void close() {
-    if (printer == null) return;
+    if (printer == null || closed) return;
+    closed = true;
     printer.interrupt();
     try {
       printer.join();

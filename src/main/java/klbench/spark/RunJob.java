@@ -65,7 +65,7 @@ public final class RunJob {
   /**
    * @param out the output folder (any Hadoop file system)
    * @param resume skip configurations whose config_id is already in {@code <out>/results}
-   * @param partitions map partitions, or 0 for three per core of the session
+   * @param partitions map partitions (at most; never more than units), or 0 for three per core
    * @param progress where the live progress line goes, or null for none
    */
   public record Options(String out, boolean resume, int partitions, PrintStream progress) {}
@@ -88,35 +88,30 @@ public final class RunJob {
     long start = System.nanoTime();
     String runId = newRunId();
     ResultStore store = ResultStore.at(spark, options.out());
-    Set<String> done = options.resume() ? store.configIds() : Set.of();
-    Todo todo = Todo.of(grid, done);
-    int partitions = options.partitions() > 0 ? options.partitions() : 3 * spark.sparkContext().defaultParallelism();
+    Todo todo = Todo.of(grid, options.resume() ? store.configIds() : Set.of());
+    List<List<WorkUnit>> bins = WorkPlan.balance(
+        WorkPlan.units(grid.triples(), grid.batchSizes(), grid.batches(), grid.estimators().size(), todo::needed),
+        options.partitions() > 0 ? options.partitions() : 3 * spark.sparkContext().defaultParallelism());
 
     RunRecord record = new RunRecord(RunRecord.klbenchVersion(), runId, grid.name(), grid.source(),
-        spark.sparkContext().master(), partitions, options.resume(), Instant.now(), null, "running",
+        spark.sparkContext().master(), bins.size(), options.resume(), Instant.now(), null, "running",
         todo.configurations, todo.skipped, null, null);
     store.writeRunFile(runId, "grid.yaml", grid.rawText().getBytes(StandardCharsets.UTF_8));
     store.writeRunFile(runId, "run.json", record.json());
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     // The grid (file inputs included, read once on the driver) and what is done, once per executor.
-    Broadcast<Job> job = jsc.broadcast(new Job(grid, runId, new HashSet<>(done)));
+    Broadcast<Job> job = jsc.broadcast(new Job(grid, runId, todo.done));
     JavaRDD<ResultRow> newRows = null;
-    try {
-      List<ResultRow> rows = List.of();
+    try (Progress progress = new Progress(spark.sparkContext(), todo.tokens, todo.computed, options.progress())) {
       long simulationStart = System.nanoTime();
-      List<List<WorkUnit>> bins = WorkPlan.balance(WorkPlan.units(
-          grid.triples(), grid.batchSizes(), grid.batches(), grid.estimators().size(), todo::needed), partitions);
-      if (!bins.isEmpty()) {
-        try (Progress progress = new Progress(spark.sparkContext(), todo.tokens, todo.computed, options.progress())) {
-          newRows = simulate(jsc, job, bins, todo, progress).persist(StorageLevel.MEMORY_AND_DISK());
-          jsc.setJobDescription("klbench run " + runId + ": " + todo.triples + " triples in " + bins.size() + " partitions");
-          rows = inGridOrder(grid, newRows.collect());
-        } finally {
-          jsc.setJobDescription(null);
-        }
-      }
+      newRows = simulate(jsc, job, bins, todo, progress).persist(StorageLevel.MEMORY_AND_DISK());
+      jsc.setJobDescription("klbench run " + runId + ": " + todo.triples + " triples in " + bins.size() + " partitions");
+      List<ResultRow> rows = inGridOrder(grid, newRows.collect());
+      progress.close();
+
       long writeStart = System.nanoTime();
+      jsc.setJobDescription("klbench run " + runId + ": writing " + rows.size() + " rows");
       if (!rows.isEmpty()) {
         // From the cached partitions: no task carries the rows from the driver.
         store.commit(runId, spark.createDataFrame(newRows.map(ResultSchema::toRow), ResultSchema.schema()));
@@ -131,6 +126,7 @@ public final class RunJob {
       store.writeRunFile(runId, "run.json", record.failed(e).json());
       throw e;
     } finally {
+      jsc.setJobDescription(null);
       if (newRows != null) newRows.unpersist(false);
       job.destroy();
     }
@@ -145,9 +141,10 @@ public final class RunJob {
    */
   private static JavaRDD<ResultRow> simulate(
       JavaSparkContext jsc, Broadcast<Job> job, List<List<WorkUnit>> bins, Todo todo, Progress progress) {
-    return jsc.parallelize(bins, bins.size())
+    return jsc.parallelize(bins, Math.max(1, bins.size()))
         .flatMapToPair(new SimulateUnits(job, progress.tokens))
-        .groupByKey(todo.triples) // one reduce task per triple: finishing a large V is seconds of work
+        // One reduce task per triple: finishing a large vocabulary is seconds of work.
+        .groupByKey(Math.max(1, todo.triples))
         .flatMap(new FinishTriple(job, progress.configurations));
   }
 
@@ -286,7 +283,7 @@ public final class RunJob {
 
   /** What is left to do: the (triple, batch size) pairs with a configuration not in the results. */
   private static final class Todo {
-    final Map<TripleSpec, Integer> tripleIndex = new HashMap<>();
+    final HashSet<String> done;
     final boolean[][] needed;
     final int configurations;
     int skipped;
@@ -295,15 +292,15 @@ public final class RunJob {
     long tokens;
     private final List<Integer> batchSizes;
 
-    private Todo(Grid grid) {
+    private Todo(Grid grid, Set<String> done) {
+      this.done = new HashSet<>(done);
       batchSizes = grid.batchSizes();
       needed = new boolean[grid.triples().size()][batchSizes.size()];
       configurations = grid.configurationCount();
-      for (int t = 0; t < grid.triples().size(); t++) tripleIndex.put(grid.triples().get(t), t);
     }
 
     static Todo of(Grid grid, Set<String> done) {
-      Todo todo = new Todo(grid);
+      Todo todo = new Todo(grid, done);
       int perPair = grid.estimators().size() * grid.baselines().size();
       for (int t = 0; t < grid.triples().size(); t++) {
         boolean any = false;
