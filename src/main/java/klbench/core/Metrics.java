@@ -46,6 +46,13 @@ public final class Metrics implements Serializable {
   /** Why this row has no numbers (an infeasible triple, an estimator that overflows), or null. */
   public String problem;
 
+  /**
+   * Null, or a note that Monte Carlo cannot be expected to agree with exact: more than {@code
+   * TripleEvaluation.TAIL_SHARE} of an exact variance comes from tokens expected fewer than once in
+   * the run's samples (μ(x)·B·R &lt; 1), so a finite run almost never sees what dominates it.
+   */
+  public String mcNote;
+
   public Metrics(int estimatorIndex, Baseline baseline, int batchSize, long batches) {
     this.estimatorIndex = estimatorIndex;
     this.baseline = baseline;

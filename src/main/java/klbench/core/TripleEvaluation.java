@@ -40,6 +40,8 @@ public final class TripleEvaluation {
   static final double ZERO_GRADIENT = 1e-12;
   /** A row is consistent when every |z| ≤ 5. */
   static final double Z_LIMIT = 5.0;
+  /** Above this share of a variance held by tokens rarer than 1/samples, a row gets an mc_note. */
+  static final double TAIL_SHARE = 0.1;
 
   private final Triple t;
   private final List<Estimator> estimators;
@@ -366,7 +368,8 @@ public final class TripleEvaluation {
           double uu = sumA2c2 * invB * invB;
           double up = sumAcp * invB;
           double ug = sumAcg * invB;
-          double err = uu - 2 * alpha * up - 2 * ug + alpha * alpha * t.pNormSq + 2 * alpha * pg + gg;
+          // a squared norm: a negative value is rounding in the expansion (p nearly one-hot)
+          double err = Math.max(0.0, uu - 2 * alpha * up - 2 * ug + alpha * alpha * t.pNormSq + 2 * alpha * pg + gg);
           int idx = k * j + jb;
           double delta = err - errMean[idx];
           errMean[idx] += delta / seen;
@@ -473,6 +476,7 @@ public final class TripleEvaluation {
         if (b.kind() == Baseline.Kind.LOO && looDense == null) looDense = new double[t.size];
         fillMonteCarloGradient(m, k, jb, b, batchSize, batches, merged, countsDense, looDense, truth);
         fillChecks(m, truth);
+        m.mcNote = tailNote(k, b, (double) batchSize * batches);
       }
     }
     return out;
@@ -563,6 +567,40 @@ public final class TripleEvaluation {
     m.gradRelRmse = mseForRel == null ? null : ratio(Math.sqrt(mseForRel), g);
   }
 
+  /**
+   * The share of the exact value variance, and of the exact E‖ĝ‖² (token-only baselines), that
+   * sits on tokens with μ(x)·samples &lt; 1; a note when either exceeds {@link #TAIL_SHARE}.
+   */
+  private String tailNote(int k, Baseline b, double samples) {
+    SamplingTables tables = samplingTables();
+    double[] rows = tables.rows();
+    int stride = tables.stride();
+    Estimator est = estimators.get(k);
+    double valueMean = exact[k].valueMean();
+    double s = b.tokenOnly() ? constantShift(k, b) : 0.0;
+    double valueAll = 0, valueRare = 0, gradAll = 0, gradRare = 0;
+    for (int x = 0; x < t.size; x++) {
+      double mu = t.mu[x];
+      if (mu == 0.0) continue;
+      double dv = est.valueAt(t.logRatio[x], em1(x)) - valueMean;
+      double a = rows[x * stride + 2 + k] + s;
+      double v = mu * dv * dv;
+      double g = mu * a * a * (1.0 - 2.0 * t.p[x] + t.pNormSq);
+      valueAll += v;
+      gradAll += g;
+      if (mu * samples < 1.0) {
+        valueRare += v;
+        gradRare += g;
+      }
+    }
+    double valueShare = valueAll > 0 ? valueRare / valueAll : 0.0;
+    double gradShare = b.tokenOnly() && gradAll > 0 ? gradRare / gradAll : 0.0;
+    if (valueShare <= TAIL_SHARE && gradShare <= TAIL_SHARE) return null;
+    return String.format(java.util.Locale.ROOT,
+        "heavy tail: %.0f%% of the exact value variance and %.0f%% of the exact gradient second moment come from"
+            + " tokens with mu(x)*samples < 1, which this run almost never draws", 100 * valueShare, 100 * gradShare);
+  }
+
   private static void fillChecks(Metrics m, Truth truth) {
     m.valueZ = zScore(m.valueMeanMc, m.valueMeanExact, m.valueMeanSe);
     m.gradMseZ = m.gradMseExact == null ? null : zScore(m.gradMseMc, m.gradMseExact, m.gradMseSe);
@@ -577,9 +615,9 @@ public final class TripleEvaluation {
   static Double zScore(Double mc, Double exact, Double se) {
     if (mc == null || exact == null || se == null) return null;
     double diff = mc - exact;
+    // A standard error at rounding level of the estimate means it is a constant: compare to rounding.
+    if (se > 1e-12 * Math.abs(mc)) return diff / se;
     double scale = Math.max(Math.abs(mc), Math.abs(exact));
-    // A standard error at rounding level means the estimate is a constant: compare to rounding.
-    if (se > 1e-12 * scale) return diff / se;
     return Math.abs(diff) <= 1e-9 * scale ? 0.0 : Math.copySign(Double.POSITIVE_INFINITY, diff);
   }
 

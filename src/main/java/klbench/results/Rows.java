@@ -84,7 +84,8 @@ public final class Rows {
         .set(Column.CONSISTENT, m.problem == null ? Boolean.valueOf(m.consistent) : null)
         .set(Column.ELAPSED_MS, finite(elapsedMs))
         .set(Column.SAMPLES_PER_SECOND, finite(samplesPerSecond))
-        .set(Column.INFEASIBLE_REASON, m.problem);
+        .set(Column.INFEASIBLE_REASON, m.problem)
+        .set(Column.MC_NOTE, m.mcNote);
     return r;
   }
 

@@ -47,8 +47,8 @@ class RowsTest {
     ResultRow r = Rows.of("run-1", "example", CONFIG, TRUTH, fullMetrics(), 12.5, 1e6);
     List<Column> empty = new ArrayList<>();
     for (Column c : Column.values()) if (r.get(c) == null) empty.add(c);
-    // only what this configuration does not have: a ratio clip, and a reason to have no numbers
-    assertEquals(List.of(Column.RATIO_CLIP, Column.INFEASIBLE_REASON), empty);
+    // only what this configuration does not have: a ratio clip, a reason to have no numbers, a tail note
+    assertEquals(List.of(Column.RATIO_CLIP, Column.INFEASIBLE_REASON, Column.MC_NOTE), empty);
     assertEquals("run-1", r.get(Column.RUN_ID));
     assertEquals("example", r.get(Column.RUN_NAME));
     assertEquals(CONFIG.configId(), r.get(Column.CONFIG_ID));
