@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import klbench.grid.BadInputException;
+import klbench.results.Tables;
 import klbench.spark.ResultStore;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
@@ -96,7 +97,7 @@ public final class QueryCommand implements Callable<Integer> {
       case table -> {
         List<Object[]> cells = new ArrayList<>();
         for (Row r : rows) cells.add(values(r));
-        w.print(TextTable.format(header, cells));
+        w.print(Tables.formatValues(header, cells));
       }
       case csv -> {
         w.println(String.join(",", header.stream().map(QueryCommand::csv).toList()));

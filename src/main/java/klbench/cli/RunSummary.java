@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import klbench.results.Column;
 import klbench.results.ResultRow;
+import klbench.results.Tables;
 import klbench.spark.RunJob;
 
 /**
@@ -51,7 +52,7 @@ final class RunSummary {
           median(g, Column.GRAD_REL_RMSE), judged == 0 ? "-" : consistent + "/" + judged});
     }
     b.append("medians over the rows written:\n");
-    b.append(TextTable.format(List.of("estimator", "baseline", "rows", "value_rel_bias", "grad_rel_bias",
+    b.append(Tables.formatValues(List.of("estimator", "baseline", "rows", "value_rel_bias", "grad_rel_bias",
         "grad_cos_mc", "grad_rel_rmse", "consistent"), lines));
     return b.toString();
   }

@@ -1,6 +1,7 @@
 package klbench.results;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -34,16 +35,45 @@ public final class Tables {
 
   /** A header line and one line per row; numbers right-aligned, null shown as "-". */
   public static String format(List<ResultRow> rows, List<Column> columns) {
-    int n = columns.size();
+    List<String> header = new ArrayList<>();
+    boolean[] right = new boolean[columns.size()];
+    for (int j = 0; j < columns.size(); j++) {
+      header.add(columns.get(j).id());
+      right[j] = columns.get(j).type() != Column.Type.STRING;
+    }
+    List<Object[]> values = new ArrayList<>();
+    for (ResultRow r : rows) {
+      Object[] v = new Object[columns.size()];
+      for (int j = 0; j < v.length; j++) v[j] = r.get(columns.get(j));
+      values.add(v);
+    }
+    return format(header, values, right);
+  }
+
+  /**
+   * Any columns (query results, summaries) in the same style: a column is right-aligned when all
+   * its values are numbers.
+   */
+  public static String formatValues(List<String> header, List<Object[]> rows) {
+    boolean[] right = new boolean[header.size()];
+    Arrays.fill(right, true);
+    for (Object[] r : rows) {
+      for (int j = 0; j < right.length; j++) if (r[j] != null && !(r[j] instanceof Number)) right[j] = false;
+    }
+    return format(header, rows, right);
+  }
+
+  private static String format(List<String> header, List<Object[]> rows, boolean[] right) {
+    int n = header.size();
     String[][] cells = new String[rows.size() + 1][n];
     int[] width = new int[n];
     for (int j = 0; j < n; j++) {
-      cells[0][j] = columns.get(j).id();
+      cells[0][j] = header.get(j);
       width[j] = cells[0][j].length();
     }
     for (int i = 0; i < rows.size(); i++) {
       for (int j = 0; j < n; j++) {
-        String s = cell(rows.get(i).get(columns.get(j)));
+        String s = cell(rows.get(i)[j]);
         cells[i + 1][j] = s;
         width[j] = Math.max(width[j], s.length());
       }
@@ -53,9 +83,8 @@ public final class Tables {
       StringBuilder l = new StringBuilder();
       for (int j = 0; j < n; j++) {
         if (j > 0) l.append("  ");
-        boolean right = columns.get(j).type() != Column.Type.STRING;
         String pad = " ".repeat(width[j] - line[j].length());
-        l.append(right ? pad + line[j] : line[j] + pad);
+        l.append(right[j] ? pad + line[j] : line[j] + pad);
       }
       b.append(l.toString().stripTrailing()).append('\n');
     }
@@ -64,7 +93,7 @@ public final class Tables {
 
   static String cell(Object v) {
     if (v == null) return "-";
-    if (v instanceof Double d) return String.format(Locale.ROOT, "%.4g", d);
+    if (v instanceof Double || v instanceof Float) return String.format(Locale.ROOT, "%.4g", ((Number) v).doubleValue());
     return v.toString();
   }
 }
