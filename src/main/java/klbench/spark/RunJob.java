@@ -167,6 +167,7 @@ public final class RunJob {
 
     @Override
     public Iterator<Tuple2<Integer, ChunkResult>> call(List<WorkUnit> units) {
+      FaultInjection.maybeFailFirstAttempt("simulate"); // test only: a no-op unless the test key is set
       Grid g = job.value().grid();
       List<Tuple2<Integer, ChunkResult>> out = new ArrayList<>();
       for (WorkUnit u : units) {
@@ -201,6 +202,7 @@ public final class RunJob {
 
     @Override
     public Iterator<ResultRow> call(Tuple2<Integer, Iterable<ChunkResult>> triple) {
+      FaultInjection.maybeFailFirstAttempt("finish"); // test only: a no-op unless the test key is set
       Job j = job.value();
       Grid g = j.grid();
       TripleSpec spec = g.triples().get(triple._1());
