@@ -47,8 +47,11 @@ final class Charts {
 
   private Charts() {}
 
-  /** One line: (x, y) points, drawn in x order; points with a null or non-positive x are skipped. */
-  record Series(String name, List<double[]> points) {}
+  /**
+   * One line: (x, y) points, drawn in x order; points with a null or non-positive x are skipped.
+   * {@code style} picks colour, marker and dash, so that one name looks the same in every chart.
+   */
+  record Series(String name, int style, List<double[]> points) {}
 
   /**
    * One chart. {@code xBase} is 10 for KL levels and 2 for batch sizes (labelled as plain
@@ -87,6 +90,7 @@ final class Charts {
   /** Draws the figure to {@code dir/file}. */
   static void write(Path dir, Figure f) throws IOException {
     XYSeriesCollection data = new XYSeriesCollection();
+    List<Integer> styles = new java.util.ArrayList<>();
     double xMin = Double.POSITIVE_INFINITY, xMax = 0, yMin = Double.POSITIVE_INFINITY, yMax = 0;
     for (Series s : f.series()) {
       XYSeries xy = new XYSeries(s.name(), true, true);
@@ -99,7 +103,10 @@ final class Charts {
         yMin = Math.min(yMin, y);
         yMax = Math.max(yMax, y);
       }
-      if (xy.getItemCount() > 0) data.addSeries(xy);
+      if (xy.getItemCount() > 0) {
+        data.addSeries(xy);
+        styles.add(s.style());
+      }
     }
     if (data.getSeriesCount() == 0) throw new IllegalArgumentException("figure " + f.file() + " has no points");
 
@@ -109,9 +116,10 @@ final class Charts {
     ValueAxis y = yLog ? logAxis(f.yLabel() + ", log scale", 10, yMin, yMax) : linearAxis(f.yLabel(), yMin, yMax);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
     for (int i = 0; i < data.getSeriesCount(); i++) {
-      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
-      renderer.setSeriesShape(i, SHAPES[i % SHAPES.length]);
-      renderer.setSeriesStroke(i, STROKES[(i / PALETTE.length) % STROKES.length]);
+      int k = styles.get(i);
+      renderer.setSeriesPaint(i, PALETTE[k % PALETTE.length]);
+      renderer.setSeriesShape(i, SHAPES[k % SHAPES.length]);
+      renderer.setSeriesStroke(i, STROKES[(k / PALETTE.length) % STROKES.length]);
     }
     XYPlot plot = new XYPlot(data, x, y, renderer);
     plot.setBackgroundPaint(Color.WHITE);
@@ -123,11 +131,13 @@ final class Charts {
       // Some point is at the floor: say what the floor means on the plot itself.
       ValueMarker zero = new ValueMarker(f.floor(), new Color(0x999999),
           new BasicStroke(1.0f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {3f, 3f}, 0f));
-      zero.setLabel("≤ " + FLOOR_LABEL.format(f.floor()) + ": zero to rounding");
-      zero.setLabelFont(new Font("SansSerif", Font.ITALIC, 11));
-      zero.setLabelPaint(new Color(0x666666));
-      zero.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-      zero.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+      zero.setLabel("below " + floorText(f.floor()) + ": zero to rounding");
+      zero.setLabelFont(new Font("SansSerif", Font.ITALIC, 12));
+      zero.setLabelPaint(new Color(0x555555));
+      zero.setLabelBackgroundColor(new Color(255, 255, 255, 0));
+      zero.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+      zero.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+      zero.setLabelOffset(new RectangleInsets(2, 6, 2, 6));
       plot.addRangeMarker(zero);
     }
 
@@ -147,7 +157,11 @@ final class Charts {
     ChartUtils.saveChartAsPNG(dir.resolve(f.file()).toFile(), chart, f.width(), f.height());
   }
 
-  private static final DecimalFormat FLOOR_LABEL = new DecimalFormat("0E0");
+  /** 1e-9 for 1e-9: the floor as written in the captions. */
+  static String floorText(double floor) {
+    long e = Math.round(Math.log10(floor));
+    return Math.pow(10, e) == floor ? "1e" + e : Double.toString(floor);
+  }
 
   /** A linear axis over [lo, hi] with a margin, for values within one decade. */
   private static NumberAxis linearAxis(String label, double lo, double hi) {

@@ -327,6 +327,10 @@ public final class Report {
     private final StringBuilder answerBox = new StringBuilder();
     private final StringBuilder header = new StringBuilder();
     private final List<String> written = new ArrayList<>();
+    /** Series name to style index, per family of charts, for the whole page. */
+    private final Map<String, Integer> valueStyles = new LinkedHashMap<>();
+    private final Map<String, Integer> gradStyles = new LinkedHashMap<>();
+    private final Map<String, Integer> baselineStyles = new LinkedHashMap<>();
 
     Page(Path dir) {
       this.dir = dir;
@@ -383,7 +387,7 @@ public final class Report {
           .append(runId == null ? "from every run, the latest row of each configuration"
               : "from run <code>" + Html.esc(runId) + "</code> only")
           .append(". Generated ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(".</p>\n");
-      header.append("<details><summary>Runs included</summary>\n<table class=\"plain\"><thead><tr>"
+      header.append("<details><summary>Runs included (").append(kept.size()).append(")</summary>\n<table class=\"plain\"><thead><tr>"
           + "<th>run_id</th><th>run_name</th><th>rows read</th><th>rows used</th><th>batches R</th>"
           + "</tr></thead><tbody>\n");
       for (Row r : kept) {
@@ -492,7 +496,8 @@ public final class Report {
           + "<li><b>Exact and Monte Carlo.</b> Every metric is computed exactly from the distributions (where the "
           + "estimator's coefficient depends on the token alone) and by simulating R batches, shown as value ± "
           + "standard error. <span class=\"warn\">⚠</span> marks rows where the two disagree by more than 5 "
-          + "standard errors (consistent = false).</li>\n"
+          + "standard errors (consistent = false). Where only the simulation exists (loo), the relative bias is "
+          + "itself estimated: values up to about rel. RMSE / √R are indistinguishable from 0.</li>\n"
           + "<li><b>" + Html.NONE + "</b> means the number does not exist: no cosine of a zero vector (E[ĝ] = 0), no exact value for "
           + "the leave-one-out baseline (loo), no bias share when the error is 0.</li>\n"
           + "<li>Estimator names are those of the grid file: <code>value/rule</code> or a framework preset "
@@ -530,11 +535,14 @@ public final class Report {
               col("clamp_value"))
           .collectAsList();
 
-      body.append("<section id=\"value\"><h2>Value: the KL estimate itself</h2>\n");
-      List<String> figures = new ArrayList<>();
+      body.append("<section id=\"value\"><h2>Value: the KL estimate itself</h2>\n<p class=\"caption\">"
+          + "One line per value function (with clamps); on-policy left, off-policy right.</p>\n");
+      List<List<String>> byMode = new ArrayList<>();
       for (boolean on : new boolean[] {true, false}) {
         List<Row> mode = agg.stream().filter(r -> (boolean) r.getAs("on_policy") == on).toList();
         if (mode.isEmpty()) continue;
+        List<String> figures = new ArrayList<>();
+        byMode.add(figures);
         String m = on ? "on" : "off";
         Map<String, List<double[]>> bias = new LinkedHashMap<>();
         Map<String, List<double[]>> std = new LinkedHashMap<>();
@@ -546,17 +554,17 @@ public final class Report {
         String pol = on ? "on-policy (μ = p)" : "off-policy (μ ≠ p, averaged over behaviours)";
         figures.add(figure(new Charts.Figure("value_rel_bias_" + m + ".png",
             "Value: |relative bias| of f, " + pol, null, "KL(p‖q) [nats]", 10,
-            "|E f − KL| / KL [ratio]", FLOOR, series(bias), 760, 480),
+            "|E f − KL| / KL [ratio]", FLOOR, series(bias, valueStyles), 760, 480),
             "|relative bias| of each value function against the KL level, " + pol
-                + "; mean of |bias| over vocabulary sizes and policies. Points at " + Html.num(FLOOR)
+                + "; mean of |bias| over vocabulary sizes and policies. Points at " + Charts.floorText(FLOOR)
                 + " are zero to rounding (unbiased)."));
         figures.add(figure(new Charts.Figure("value_rel_std_" + m + ".png",
             "Value: relative standard deviation of f, " + pol, null, "KL(p‖q) [nats]", 10,
-            "sd(f) / KL [ratio]", FLOOR, series(std), 760, 480),
+            "sd(f) / KL [ratio]", FLOOR, series(std, valueStyles), 760, 480),
             "Per-token standard deviation over KL (Schulman's \"stdev/true\"), " + pol
                 + "; mean over vocabulary sizes and policies."));
       }
-      grid(figures);
+      grid(sideBySide(byMode));
 
       body.append("<table class=\"data\"><thead><tr><th>KL(p‖q)</th><th>sampling</th><th>value function</th>"
           + "<th>rel. bias (exact)</th><th>rel. bias (MC ± se)</th><th>rel. std</th><th>max |z|</th>"
@@ -583,11 +591,16 @@ public final class Report {
     // -- gradient bias and direction -------------------------------------------------------------
 
     private void gradientSection(Dataset<Row> derived, Facts facts) throws IOException {
-      body.append("<section id=\"gradient\"><h2>Gradient: bias and direction</h2>\n");
-      List<String> figures = new ArrayList<>();
+      body.append("<section id=\"gradient\"><h2>Gradient: bias and direction</h2>\n<p class=\"caption\">"
+          + "One line per value function and gradient rule (with clamps); on-policy left, off-policy right. "
+          + "Estimators with the same numbers (e.g. k2/loss and k1/reward on-policy) draw on top of each "
+          + "other: the leaderboards list each one.</p>\n");
+      List<List<String>> byMode = new ArrayList<>();
       List<String> notes = new ArrayList<>();
       for (boolean on : new boolean[] {true, false}) {
         if ((on ? facts.onPolicy() : facts.offPolicy()) == 0) continue;
+        List<String> figures = new ArrayList<>();
+        byMode.add(figures);
         Dataset<Row> mode = derived.filter(col("on_policy").equalTo(on));
         String m = on ? "on" : "off";
         boolean hasNone = (on ? facts.onPolicyNone() : facts.offPolicyNone()) > 0;
@@ -617,25 +630,25 @@ public final class Report {
             + "; mean over vocabulary sizes, policies, batch sizes" + (on ? "" : " and behaviours");
         figures.add(figure(new Charts.Figure("grad_rel_bias_" + m + ".png",
             "Gradient: relative bias, " + pol, null, "KL(p‖q) [nats]", 10,
-            "‖E[ĝ] − G‖ / ‖G‖ [ratio]", FLOOR, series(bias), 760, 520),
+            "‖E[ĝ] − G‖ / ‖G‖ [ratio]", FLOOR, series(bias, gradStyles), 760, 520),
             "Relative bias of each value function and rule against the KL level, " + pol + " (" + over
-                + "). Points at " + Html.num(FLOOR) + " are zero to rounding (unbiased)."));
+                + "). Points at " + Charts.floorText(FLOOR) + " are zero to rounding (unbiased)."));
         figures.add(figure(new Charts.Figure("grad_cos_" + m + ".png",
             "Gradient direction vs reverse KL G, " + pol, null, "KL(p‖q) [nats]", 10,
-            "1 − cos(E[ĝ], G)", FLOOR, series(cos), 760, 520),
+            "1 − cos(E[ĝ], G)", FLOOR, series(cos, gradStyles), 760, 520),
             "1 − cosine between the expected gradient and the reverse-KL gradient G (0: same direction, "
                 + "2: opposite), " + pol + " (" + over + ")."));
         figures.add(figure(new Charts.Figure("grad_cos_fwd_" + m + ".png",
             "Gradient direction vs forward KL G_fwd = p − q, " + pol, null, "KL(p‖q) [nats]", 10,
-            "1 − cos(E[ĝ], G_fwd)", FLOOR, series(fwd), 760, 520),
+            "1 − cos(E[ĝ], G_fwd)", FLOOR, series(fwd, gradStyles), 760, 520),
             "1 − cosine between the expected gradient and the forward-KL gradient p − q, " + pol + " ("
-                + over + "). Points at " + Html.num(FLOOR) + ": the estimator follows the forward KL exactly."));
+                + over + "). Points at " + Charts.floorText(FLOOR) + ": the estimator follows the forward KL exactly."));
         if (!zeroMean.isEmpty()) {
           notes.add(pol + ": no cosine for " + String.join(", ", zeroMean)
               + " — its expected gradient is zero (‖E[ĝ]‖ ≤ 1e-12 ‖G‖), so it has no direction.");
         }
       }
-      grid(figures);
+      grid(sideBySide(byMode));
       for (String n : notes) body.append("<p class=\"note\">").append(Html.esc(n)).append("</p>\n");
       body.append("</section>\n");
     }
@@ -650,11 +663,14 @@ public final class Report {
       }
       boolean anyOn = facts.onPolicy() > 0;
       Dataset<Row> chosen = anyOn ? derived.filter(col("on_policy")) : derived;
-      List<Row> agg = chosen.filter(expr("grad_rel_rmse > 0"))
+      List<Row> agg = new ArrayList<>(chosen.filter(expr("grad_rel_rmse > 0"))
           .groupBy("estimator", "baseline", "batch_size")
           .agg(expr("exp(avg(ln(grad_rel_rmse)))").as("rel_rmse"))
-          .orderBy("estimator", "baseline", "batch_size")
-          .collectAsList();
+          .collectAsList());
+      agg.sort(Comparator.comparing((Row r) -> s(r, "estimator"))
+          .thenComparingDouble(r -> SeedTable.baselineOrder(s(r, "baseline")))
+          .thenComparing(r -> s(r, "baseline"))
+          .thenComparingInt(r -> ((Number) r.getAs("batch_size")).intValue()));
       Map<String, Map<String, List<double[]>>> perEstimator = new TreeMap<>();
       for (Row r : agg) {
         perEstimator.computeIfAbsent(s(r, "estimator"), k -> new LinkedHashMap<>());
@@ -668,7 +684,7 @@ public final class Report {
         String file = String.format("rmse_vs_batch_%02d.png", i);
         figures.add(figure(new Charts.Figure(file, e.getKey(), anyOn ? "on-policy" : "all sampling",
             "batch size B [tokens]", 2, "√E‖ĝ − G‖² / ‖G‖ [ratio]", FLOOR,
-            series(e.getValue()), 520, 380),
+            series(e.getValue(), baselineStyles), 520, 380),
             Html.esc(e.getKey()) + (isPreset(e.getKey()) ? " (preset)" : "")));
       }
       body.append("<p class=\"caption\">Relative RMSE of the gradient of one batch against the batch size, one "
@@ -760,7 +776,7 @@ public final class Report {
         return;
       }
       body.append("<p class=\"note\"><span class=\"warn\">⚠</span> ").append(n)
-          .append(" rows: a |z| above 5 means the simulation and the formulas disagree by more than chance "
+          .append(n == 1 ? " row" : " rows").append(": a |z| above 5 means the simulation and the formulas disagree by more than chance "
               + "explains; check R (batches) and heavy tails before trusting either.</p>\n");
       body.append("<table class=\"data\"><thead><tr><th>config_id</th><th>V</th><th>policy</th><th>reference</th>"
           + "<th>behaviour</th><th>estimator</th><th>baseline</th><th>B</th><th>value z</th><th>grad_mse z</th>"
@@ -785,11 +801,17 @@ public final class Report {
 
     private void infeasibleSection(Dataset<Row> infeasible) {
       List<Row> groups = infeasible
-          .groupBy("vocab_size", "policy", "reference", "behaviour", "reason")
-          .agg(expr("count(*)").as("n"), expr("array_sort(collect_set(estimator))").as("estimators"),
+          .groupBy("reason")
+          .agg(expr("count(*)").as("n"),
+              expr("count(DISTINCT vocab_size, policy, reference, behaviour)").as("triples"),
+              expr("array_sort(collect_set(vocab_size))").as("vocab_sizes"),
+              expr("array_sort(collect_set(policy))").as("policies"),
+              expr("array_sort(collect_set(reference))").as("references"),
+              expr("array_sort(collect_set(behaviour))").as("behaviours"),
+              expr("array_sort(collect_set(estimator))").as("estimators"),
               expr("array_sort(collect_set(baseline))").as("baselines"),
               expr("array_sort(collect_set(batch_size))").as("batch_sizes"))
-          .orderBy("reason", "vocab_size", "policy", "reference", "behaviour")
+          .orderBy(col("n").desc(), col("reason"))
           .limit(LIST_ROWS + 1).collectAsList();
       body.append("<section id=\"infeasible\"><h2>Infeasible configurations (no numbers)</h2>\n");
       if (groups.isEmpty()) {
@@ -797,22 +819,23 @@ public final class Report {
         return;
       }
       body.append("<p class=\"caption\">Rows with an <code>infeasible_reason</code>: left out of every average, "
-          + "chart and table above. Grouped by distributions and reason.</p>\n"
-          + "<table class=\"data infeasible\"><thead><tr><th>V</th><th>policy</th><th>reference</th><th>behaviour</th>"
-          + "<th>reason</th><th>estimators</th><th>baselines</th><th>B</th><th>rows</th></tr></thead><tbody>\n");
+          + "chart and table above. One line per reason, with the distributions (p, q, μ) and settings it "
+          + "concerns.</p>\n<table class=\"data infeasible\"><thead><tr><th>reason</th><th>rows</th>"
+          + "<th>distributions</th><th>V</th><th>policy</th><th>reference</th><th>behaviour</th>"
+          + "<th>estimators</th><th>baselines</th><th>B</th></tr></thead><tbody>\n");
       for (int i = 0; i < groups.size() && i < LIST_ROWS; i++) {
         Row r = groups.get(i);
-        body.append("<tr><td class=\"n\">").append(r.getAs("vocab_size") == null ? Html.NONE : r.getAs("vocab_size").toString())
-            .append("</td><td>").append(Html.esc(s(r, "policy"))).append("</td><td>")
-            .append(Html.esc(s(r, "reference"))).append("</td><td>").append(Html.esc(s(r, "behaviour")))
-            .append("</td><td class=\"reason\">").append(Html.esc(s(r, "reason"))).append("</td><td>")
-            .append(Html.esc(join(r.getList(r.fieldIndex("estimators"))))).append("</td><td>")
-            .append(Html.esc(join(r.getList(r.fieldIndex("baselines"))))).append("</td><td>")
-            .append(Html.esc(join(r.getList(r.fieldIndex("batch_sizes"))))).append("</td><td class=\"n\">")
-            .append(r.getAs("n").toString()).append("</td></tr>\n");
+        body.append("<tr><td class=\"reason\">").append(Html.esc(s(r, "reason"))).append("</td><td class=\"n\">")
+            .append(r.getAs("n").toString()).append("</td><td class=\"n\">").append(r.getAs("triples").toString())
+            .append("</td>");
+        for (String c : List.of("vocab_sizes", "policies", "references", "behaviours", "estimators", "baselines",
+            "batch_sizes")) {
+          body.append("<td>").append(Html.esc(few(r.getList(r.fieldIndex(c))))).append("</td>");
+        }
+        body.append("</tr>\n");
       }
       body.append("</tbody></table>\n");
-      if (groups.size() > LIST_ROWS) body.append("<p class=\"caption\">More groups not shown.</p>\n");
+      if (groups.size() > LIST_ROWS) body.append("<p class=\"caption\">More reasons not shown.</p>\n");
       body.append("</section>\n");
     }
 
@@ -826,6 +849,26 @@ public final class Report {
       return "<figure><img src=\"" + Html.esc(f.file()) + "\" alt=\"" + Html.esc(f.title()) + "\" width=\""
           + f.width() + "\" height=\"" + f.height() + "\"><figcaption>" + caption + "</figcaption></figure>\n";
     }
+
+    /**
+     * On-policy and off-policy figures of one metric next to each other (left on, right off); a
+     * figure with no points keeps its place with a note, so the pairs stay aligned.
+     */
+    private static List<String> sideBySide(List<List<String>> byMode) {
+      if (byMode.size() < 2) return byMode.isEmpty() ? List.of() : byMode.get(0);
+      List<String> out = new ArrayList<>();
+      List<String> on = byMode.get(0);
+      List<String> off = byMode.get(1);
+      for (int i = 0; i < on.size(); i++) {
+        if (on.get(i).isEmpty() && off.get(i).isEmpty()) continue;
+        out.add(on.get(i).isEmpty() ? NO_POINTS : on.get(i));
+        out.add(off.get(i).isEmpty() ? NO_POINTS : off.get(i));
+      }
+      return out;
+    }
+
+    private static final String NO_POINTS =
+        "<figure class=\"nofig\"><figcaption>No point to draw here (every value is missing).</figcaption></figure>\n";
 
     private void grid(List<String> figures) {
       grid(figures, "wide");
@@ -842,14 +885,25 @@ public final class Report {
     series.computeIfAbsent(label, k -> new ArrayList<>()).add(new double[] {x, y});
   }
 
-  private static List<Charts.Series> series(Map<String, List<double[]>> m) {
+  /**
+   * The series of a chart, styled by name through {@code styles} (shared by one family of charts
+   * on the page, so a name keeps its colour and marker from chart to chart, whichever series a
+   * chart lacks).
+   */
+  private static List<Charts.Series> series(Map<String, List<double[]>> m, Map<String, Integer> styles) {
     List<Charts.Series> out = new ArrayList<>();
-    m.forEach((k, v) -> out.add(new Charts.Series(k, v)));
+    m.forEach((k, v) -> out.add(new Charts.Series(k, styles.computeIfAbsent(k, x -> styles.size()), v)));
     return out;
   }
 
   private static String join(List<?> values) {
     return values.stream().map(String::valueOf).collect(Collectors.joining(", "));
+  }
+
+  /** Up to six values, then how many more. */
+  private static String few(List<?> values) {
+    if (values.size() <= 6) return join(values);
+    return join(values.subList(0, 6)) + ", … (+" + (values.size() - 6) + ")";
   }
 
   private static String shortId(String id) {
@@ -889,6 +943,7 @@ public final class Report {
       .figures.small { grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); }
       figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; background: #fff; }
       figure img { width: 100%; height: auto; display: block; }
+      figure.nofig { display: flex; align-items: center; justify-content: center; background: var(--soft); }
       ul li { margin: 4px 0; max-width: 1100px; }
       """;
 }

@@ -139,7 +139,8 @@ public final class SeedTable {
     return falls ? fwd + "; bias falls with KL" : fwd;
   }
 
-  private static double baselineOrder(String baseline) {
+  /** Baselines in a reading order: const(c) by c with none at c = 0, then loo, oracle. */
+  static double baselineOrder(String baseline) {
     try {
       Baseline b = Baseline.parse(baseline);
       return switch (b.kind()) {
