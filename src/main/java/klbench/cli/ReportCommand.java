@@ -29,9 +29,9 @@ import picocli.CommandLine.Spec;
  *
  * <p>Spark runs embedded ({@code local[*]}) unless a master is configured: {@code --master}, or
  * {@code spark.master} as set by spark-submit. The report itself is written on the driver's local
- * file system.
+ * file system. Exit status 0, or 2 with one line on stderr when there is no row to report on.
  */
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(name = "report",
     description = {
         "Write <out>/report/index.html (tables and PNG charts, readable offline) from <out>/results.",
         "Where a configuration (config_id) is in several runs, the latest run's row is used."})
@@ -53,6 +53,9 @@ public final class ReportCommand implements Callable<Integer> {
       description = "Spark master (default: spark.master if set, else local[*]).")
   String master;
 
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -62,6 +65,9 @@ public final class ReportCommand implements Callable<Integer> {
     // A session that already exists (an embedding program, a test) is used and left running.
     boolean ours = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = session(master);
+    // Spark's own INFO lines would bury the one line this command prints (the launcher's log4j2
+    // configuration, when there is one, silences start-up as well).
+    if (ours) spark.sparkContext().setLogLevel("WARN");
     try {
       Dataset<Row> results = loadResults(spark, out);
       if (seedTable) {
@@ -87,13 +93,19 @@ public final class ReportCommand implements Callable<Integer> {
     }
   }
 
-  /** The session: embedded local[*] unless a master is given or configured; no web UI. */
+  /**
+   * The session: embedded local[*] unless a master is given or configured; no web UI. The report
+   * aggregates at most a few million rows into a few thousand, so unless configured otherwise its
+   * shuffles use 8 partitions, not Spark's 200 (which cost most of its time on a small machine).
+   */
   static SparkSession session(String master) {
+    SparkConf conf = new SparkConf();
     SparkSession.Builder b = SparkSession.builder().appName("klbench report")
         .config("spark.ui.enabled", "false");
+    if (!conf.contains("spark.sql.shuffle.partitions")) b.config("spark.sql.shuffle.partitions", "8");
     if (master != null) {
       b.master(master);
-    } else if (!new SparkConf().contains("spark.master")) {
+    } else if (!conf.contains("spark.master")) {
       b.master("local[*]");
     }
     return b.getOrCreate();

@@ -8,21 +8,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import klbench.cli.ReportCommand;
 import klbench.core.Streams;
 import klbench.results.Column;
 import klbench.results.ResultRow;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * The seed grid ({@code conf/grid-seed.yaml}) shows the claims of the background note, asserted on
@@ -185,6 +191,24 @@ class SeedGridTest {
     // Baselines in the order of c: const(-1), const(-0.5), none (c = 0), const(0.5), const(1).
     assertTrue(body.get(5).startsWith("| `k2/loss` | `const(-1.0)` |"), body.get(5));
     assertTrue(body.get(7).startsWith("| `k2/loss` | `none` |"), body.get(7));
+  }
+
+  @Test
+  void theSeedTableCommandPrintsTheSameTableFromAResultsFolder() throws IOException {
+    // As run writes it: <out>/results/run-<run_id>/; plus another run that is not the seed grid,
+    // which --seed-table must leave out (it picks run_name 'seed').
+    Path out = ReportTest.home().resolve("target/test-report/SeedGridTest/out");
+    results.coalesce(1).write().mode(SaveMode.Overwrite).parquet(out.resolve("results/run-seed-run").toString());
+    results.filter("estimator = 'k1/loss'").withColumn("run_name", functions.lit("other"))
+        .withColumn("run_id", functions.lit("other-run"))
+        .withColumn("config_id", functions.concat(functions.col("config_id"), functions.lit("-other")))
+        .withColumn("grad_rel_bias", functions.lit(0.5))
+        .coalesce(1).write().mode(SaveMode.Overwrite).parquet(out.resolve("results/run-other").toString());
+    StringWriter printed = new StringWriter();
+    CommandLine cl = new CommandLine(new ReportCommand());
+    cl.setOut(new PrintWriter(printed));
+    assertEquals(0, cl.execute("--out", out.toString(), "--seed-table"));
+    assertEquals(SeedTable.markdown(Report.prepare(results, null)), printed.toString());
   }
 
   @Test
