@@ -282,6 +282,18 @@ class ReportTest {
   }
 
   @Test
+  void onlyInfeasibleRowsGiveAPageThatSaysSoWithoutCharts(@TempDir Path tmp) throws IOException {
+    Path report = Report.write(results.filter("infeasible_reason IS NOT NULL"), tmp, null);
+    String page = Files.readString(report);
+    assertTrue(page.contains("Every row of these results is infeasible"));
+    assertTrue(page.contains("KL(p||q) is infinite"));
+    assertFalse(page.contains("<img"));
+    try (Stream<Path> s = Files.list(report.getParent())) {
+      assertEquals(List.of("index.html"), s.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  @Test
   void aWrittenReportReplacesTheOldOneWhole(@TempDir Path tmp) throws IOException {
     Files.createDirectories(tmp.resolve("report"));
     Files.writeString(tmp.resolve("report/stale_chart.png"), "old");
