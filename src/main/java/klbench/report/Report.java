@@ -777,10 +777,11 @@ public final class Report {
       }
       body.append("<p class=\"note\"><span class=\"warn\">⚠</span> ").append(n)
           .append(n == 1 ? " row" : " rows").append(": a |z| above 5 means the simulation and the formulas disagree by more than chance "
-              + "explains; check R (batches) and heavy tails before trusting either.</p>\n");
+              + "explains; check R (batches) and heavy tails before trusting either. <i>mc_note</i> says when most of "
+          + "an exact variance sits on tokens too rare to be drawn in this many samples.</p>\n");
       body.append("<table class=\"data\"><thead><tr><th>config_id</th><th>V</th><th>policy</th><th>reference</th>"
           + "<th>behaviour</th><th>estimator</th><th>baseline</th><th>B</th><th>value z</th><th>grad_mse z</th>"
-          + "</tr></thead><tbody>\n");
+          + "<th>mc_note</th></tr></thead><tbody>\n");
       for (Row r : bad.orderBy("kl_level", "estimator", "baseline", "batch_size", "config_id").limit(LIST_ROWS)
           .collectAsList()) {
         body.append("<tr class=\"inconsistent\" data-config=\"").append(Html.esc(s(r, "config_id")))
@@ -791,7 +792,8 @@ public final class Report {
             .append(Html.esc(s(r, "estimator"))).append("</td><td>").append(Html.esc(s(r, "baseline")))
             .append("</td><td class=\"n\">").append(String.valueOf((Object) r.getAs("batch_size")))
             .append("</td><td class=\"n\">").append(Html.num(d(r, "value_z")))
-            .append("</td><td class=\"n\">").append(Html.num(d(r, "grad_mse_z"))).append("</td></tr>\n");
+            .append("</td><td class=\"n\">").append(Html.num(d(r, "grad_mse_z")))
+            .append("</td><td class=\"reason\">").append(Html.esc(s(r, "mc_note"))).append("</td></tr>\n");
       }
       body.append("</tbody></table>\n");
       if (n > LIST_ROWS) body.append("<p class=\"caption\">").append(n - LIST_ROWS).append(" more not shown: run "

@@ -50,6 +50,7 @@ class ReportTest {
   static String badConfig;
   static final String BAD_ESTIMATOR = "verl.low_var_kl";
   static final String BAD_BASELINE = "none";
+  static final String MC_NOTE = "injected: heavy tail";
 
   static Path home() {
     return Path.of(System.getProperty("klbench.home", "."));
@@ -68,7 +69,7 @@ class ReportTest {
       if (BAD_ESTIMATOR.equals(r.get(Column.ESTIMATOR)) && BAD_BASELINE.equals(r.get(Column.BASELINE))
           && Integer.valueOf(16).equals(r.get(Column.VOCAB_SIZE)) && Integer.valueOf(8).equals(r.get(Column.BATCH_SIZE))
           && "on_policy()".equals(r.get(Column.BEHAVIOUR)) && "target_kl(kl=0.1)".equals(r.get(Column.REFERENCE))) {
-        r.set(Column.CONSISTENT, false).set(Column.GRAD_MSE_Z, 7.5);
+        r.set(Column.CONSISTENT, false).set(Column.GRAD_MSE_Z, 7.5).set(Column.MC_NOTE, MC_NOTE);
         badConfig = (String) r.get(Column.CONFIG_ID);
       }
     }
@@ -190,6 +191,8 @@ class ReportTest {
     List<String> configs = new ArrayList<>();
     while (listed.find()) configs.add(listed.group(1));
     assertEquals(List.of(badConfig), configs);
+    String listed0 = html.substring(html.indexOf("data-config=\"" + badConfig + "\""));
+    assertTrue(listed0.substring(0, listed0.indexOf("</tr>")).contains(MC_NOTE), "its mc_note is shown");
   }
 
   @Test
@@ -318,6 +321,7 @@ class ReportTest {
 
     List<Row> inconsistent = out.get("inconsistent.sql");
     assertEquals(List.of(badConfig), inconsistent.stream().map(r -> (String) r.getAs("config_id")).toList());
+    assertEquals(MC_NOTE, inconsistent.get(0).getAs("mc_note"));
 
     // best_preset: the first preset of each leaderboard table of the page.
     Map<String, List<String>> boards = leaderboardsInHtml();
