@@ -103,6 +103,8 @@ public final class ReportCommand implements Callable<Integer> {
     SparkSession.Builder b = SparkSession.builder().appName("klbench report")
         .config("spark.ui.enabled", "false");
     if (!conf.contains("spark.sql.shuffle.partitions")) b.config("spark.sql.shuffle.partitions", "8");
+    // The result rows have ~60 columns: without this Spark warns that it truncated a plan's text.
+    if (!conf.contains("spark.sql.debug.maxToStringFields")) b.config("spark.sql.debug.maxToStringFields", "200");
     if (master != null) {
       b.master(master);
     } else if (!conf.contains("spark.master")) {

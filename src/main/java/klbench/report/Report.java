@@ -212,10 +212,25 @@ public final class Report {
   record Entry(double klLevel, boolean onPolicy, int batchSize, String estimator, String baseline,
       Double relRmse, Double relBias, Double biasShare, Double varShare, Double cosG, Double cosFwd,
       Double relRmseExact, Double relRmseMc, Double relRmseMcSe, long configs, long inconsistent,
-      Double maxAbsZ) {
+      Double maxAbsZ, long minBatches) {
 
+    /**
+     * Relative bias at most {@link #UNBIASED_ISH}; or, where only the simulation exists (loo),
+     * within its noise of 0: at most 2 rel. RMSE / √R (the bias of R batches' mean gradient cannot
+     * be told from 0 below about rel. RMSE / √R).
+     */
     boolean unbiasedIsh() {
-      return relBias != null && relBias <= UNBIASED_ISH;
+      return relBias != null && (relBias <= UNBIASED_ISH || biasWithinNoise());
+    }
+
+    boolean biasWithinNoise() {
+      return relBias != null && relRmseExact == null && relRmse != null && minBatches > 0
+          && relBias <= 2 * relRmse / Math.sqrt(minBatches);
+    }
+
+    /** E[ĝ] = 0: no direction and relative bias 1 (k1/loss on-policy; any estimator that is 0). */
+    boolean zeroGradient() {
+      return cosG == null && relBias != null && Math.abs(relBias - 1) < 1e-6;
     }
 
     String name() {
@@ -245,6 +260,7 @@ public final class Report {
             expr("sqrt(sum(pow(grad_mse_se / (2 * sqrt(grad_mse_mc)) / grad_norm, 2))) / count(grad_mse_se)")
                 .as("rel_rmse_mc_se"),
             expr("count(*)").as("configs"),
+            expr("min(batches)").as("min_batches"),
             expr("count_if(NOT coalesce(consistent, true))").as("inconsistent"),
             expr("greatest(max(abs(value_z)), max(abs(grad_mse_z)))").as("max_abs_z"))
         // Equal estimators under different names (k2/loss, k1/reward and openrlhf.loss.k2 have one
@@ -263,7 +279,8 @@ public final class Report {
         s(r, "estimator"), s(r, "baseline"), d(r, "rel_rmse"), d(r, "rel_bias"), d(r, "bias_share"),
         d(r, "var_share"), d(r, "cos_g"), d(r, "cos_fwd"), d(r, "rel_rmse_exact"), d(r, "rel_rmse_mc"),
         d(r, "rel_rmse_mc_se"), ((Number) r.getAs("configs")).longValue(),
-        ((Number) r.getAs("inconsistent")).longValue(), d(r, "max_abs_z"));
+        ((Number) r.getAs("inconsistent")).longValue(), d(r, "max_abs_z"),
+        r.getAs("min_batches") == null ? 0 : ((Number) r.getAs("min_batches")).longValue());
   }
 
   /** What the sections need to know about the feasible rows, from one query. */
@@ -286,7 +303,11 @@ public final class Report {
    */
   record Answer(Board board, Entry best, List<Entry> sameAsBest, Entry lowestOverall) {}
 
-  /** For each table: the lowest-RMSE unbiased-ish entry, and the lowest-RMSE entry of all. */
+  /**
+   * For each table: the lowest-RMSE unbiased-ish entry, and the lowest-RMSE entry that has a
+   * gradient at all (E[ĝ] ≠ 0: an estimator that is zero in expectation is no candidate, however
+   * low its error).
+   */
   static List<Answer> answers(Map<Board, List<Entry>> boards) {
     List<Answer> out = new ArrayList<>();
     for (Map.Entry<Board, List<Entry>> b : boards.entrySet()) {
@@ -295,6 +316,7 @@ public final class Report {
       List<Entry> same = new ArrayList<>();
       for (Entry e : b.getValue()) {
         if (e.relRmse() == null) continue;
+        if (e.zeroGradient()) continue;
         if (lowest == null) lowest = e;
         if (best == null && e.unbiasedIsh()) {
           best = e;
@@ -355,7 +377,7 @@ public final class Report {
           leaderboardSection(derived, boards);
           inconsistentSection(derived);
         } else {
-          answerBox.append("<section class=\"answer\"><h2>Answer</h2><p>Every row of these results is "
+          answerBox.append("<section class=\"answer\" id=\"answer\"><h2>Answer</h2><p>Every row of these results is "
               + "infeasible: there is nothing to compare. The reasons are listed below.</p></section>\n");
           howToRead();
         }
@@ -387,6 +409,10 @@ public final class Report {
           .append(runId == null ? "from every run, the latest row of each configuration"
               : "from run <code>" + Html.esc(runId) + "</code> only")
           .append(". Generated ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(".</p>\n");
+      header.append("<nav><a href=\"#answer\">Answer</a> · <a href=\"#how\">How to read this</a> · "
+          + "<a href=\"#value\">Value</a> · <a href=\"#gradient\">Gradient bias and direction</a> · "
+          + "<a href=\"#batch\">Error against batch size</a> · <a href=\"#leaderboard\">Leaderboards</a> · "
+          + "<a href=\"#inconsistent\">Monte Carlo vs exact</a> · <a href=\"#infeasible\">Infeasible</a></nav>\n");
       header.append("<details><summary>Runs included (").append(kept.size()).append(")</summary>\n<table class=\"plain\"><thead><tr>"
           + "<th>run_id</th><th>run_name</th><th>rows read</th><th>rows used</th><th>batches R</th>"
           + "</tr></thead><tbody>\n");
@@ -426,7 +452,8 @@ public final class Report {
       answerBox.append("<section class=\"answer\" id=\"answer\"><h2>Answer: which gradient estimator to use</h2>\n"
           + "<p>For each KL level and batch size: the estimator (with its baseline) of lowest gradient "
           + "relative RMSE among the unbiased-ish ones (mean relative bias ≤ ")
-          .append(Html.pct(UNBIASED_ISH)).append("), and why.</p>\n");
+          .append(Html.pct(UNBIASED_ISH)).append(", or, with simulated values only, within 2 rel. RMSE/√R of 0), "
+              + "and why.</p>\n");
       answerBox.append("<table class=\"plain answers\"><thead><tr><th>KL(p‖q)</th><th>sampling</th><th>B</th>"
           + "<th>use</th><th>rel. RMSE</th><th>why</th></tr></thead><tbody>\n");
       for (Answer a : answers(boards)) {
@@ -446,12 +473,17 @@ public final class Report {
         answerBox.append("<td><b>").append(Html.esc(b.name())).append("</b>")
             .append(isPreset(b.estimator()) ? " <span class=\"tag\">preset</span>" : "");
         if (!a.sameAsBest().isEmpty()) {
+          List<String> names = a.sameAsBest().stream().map(Entry::name).toList();
           answerBox.append("<br><span class=\"same\">same gradient: ")
-              .append(Html.esc(a.sameAsBest().stream().map(Entry::name).collect(Collectors.joining(", "))))
+              .append(Html.esc(String.join(", ", names.subList(0, Math.min(4, names.size())))))
+              .append(names.size() > 4 ? " and " + (names.size() - 4) + " more" : "")
               .append("</span>");
         }
         answerBox.append("</td><td class=\"n\">").append(Html.num(b.relRmse())).append("</td><td>");
-        answerBox.append("relative bias ").append(Html.num(b.relBias())).append(": its error is ")
+        answerBox.append("relative bias ").append(Html.num(b.relBias()))
+            .append(b.relBias() > UNBIASED_ISH && b.biasWithinNoise()
+                ? " (simulated only; indistinguishable from 0 at R = " + b.minBatches() + ")" : "")
+            .append(": its error is ")
             .append(Html.pct(b.varShare())).append(" variance");
         if (b.varShare() != null && b.varShare() > 0.5) {
           answerBox.append(", which falls as 1/B with the batch size");
@@ -462,16 +494,16 @@ public final class Report {
               .append(Html.num(low.relRmse())).append(") but a relative bias of ").append(Html.num(low.relBias()))
               .append(" (").append(Html.pct(low.biasShare())).append(" of its squared error at B = ")
               .append(a.board().batchSize()).append(", the part no batch size removes)");
-          if (low.relBias() != null && Math.abs(low.relBias() - 1) < 0.01 && low.cosG() == null) {
-            answerBox.append(": it is no gradient at all, E[ĝ] = 0");
-          }
           answerBox.append(".");
         }
         answerBox.append("</td></tr>\n");
       }
       answerBox.append("</tbody></table>\n<p class=\"caption\">Relative RMSE is √E‖ĝ<sub>B</sub> − G‖² / ‖G‖, "
           + "averaged over the configurations at this level (vocabulary sizes, policies, behaviours): "
-          + "1 is what a zero gradient scores. The full ranking is in the leaderboards below.</p>\n</section>\n");
+          + "1 is what a zero gradient scores, so above 1 one batch's gradient is mostly noise (only averaging "
+          + "over many steps makes it useful). Estimators with E[ĝ] = 0 (k1/loss on-policy; with loo, 0 exactly) "
+          + "are never the pick nor the comparison, however low their error. The full ranking is in the "
+          + "leaderboards below.</p>\n</section>\n");
     }
 
     // -- how to read -----------------------------------------------------------------------------
@@ -939,6 +971,8 @@ public final class Report {
       .answers td { background: #ffffff; }
       .same { color: var(--muted); font-size: 12.5px; }
       details { margin: 8px 0; }
+      nav { margin: 6px 0 2px; font-size: 14px; }
+      nav a, summary { color: var(--accent); text-decoration: none; }
       summary { cursor: pointer; color: var(--accent); }
       .figures { display: grid; gap: 18px; margin: 12px 0; }
       .figures.wide { grid-template-columns: repeat(auto-fill, minmax(600px, 1fr)); }
