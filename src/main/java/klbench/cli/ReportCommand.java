@@ -12,7 +12,6 @@ import java.util.stream.Stream;
 import klbench.report.Report;
 import klbench.report.ResultColumns;
 import klbench.report.SeedTable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -64,7 +63,8 @@ public final class ReportCommand implements Callable<Integer> {
     PrintWriter outWriter = spec.commandLine().getOut();
     // A session that already exists (an embedding program, a test) is used and left running.
     boolean ours = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = session(master);
+    SparkSessions.check(SparkSessions.effectiveMaster(master));
+    SparkSession spark = SparkSessions.start(master);
     // Spark's own INFO lines would bury the one line this command prints (the launcher's log4j2
     // configuration, when there is one, silences start-up as well).
     if (ours) spark.sparkContext().setLogLevel("WARN");
@@ -93,25 +93,6 @@ public final class ReportCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * The session: embedded local[*] unless a master is given or configured; no web UI. The report
-   * aggregates at most a few million rows into a few thousand, so unless configured otherwise its
-   * shuffles use 8 partitions, not Spark's 200 (which cost most of its time on a small machine).
-   */
-  static SparkSession session(String master) {
-    SparkConf conf = new SparkConf();
-    SparkSession.Builder b = SparkSession.builder().appName("klbench report")
-        .config("spark.ui.enabled", "false");
-    if (!conf.contains("spark.sql.shuffle.partitions")) b.config("spark.sql.shuffle.partitions", "8");
-    // The result rows have ~60 columns: without this Spark warns that it truncated a plan's text.
-    if (!conf.contains("spark.sql.debug.maxToStringFields")) b.config("spark.sql.debug.maxToStringFields", "200");
-    if (master != null) {
-      b.master(master);
-    } else if (!conf.contains("spark.master")) {
-      b.master("local[*]");
-    }
-    return b.getOrCreate();
-  }
 
   /**
    * Every row under {@code <out>/results}, any folder depth (one folder per run), with the

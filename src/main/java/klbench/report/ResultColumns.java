@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import klbench.results.Column;
+import klbench.spark.ResultSchema;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
@@ -20,10 +21,8 @@ import org.apache.spark.sql.types.StructType;
  * The result columns of {@link Column} as Spark types, and the one step that makes any results
  * dataset look like the current one: every {@link Column} present, in order, with its type.
  *
- * <p>Merge seam: {@link #schema()} is the same mapping as {@code klbench.spark.ResultSchema.schema()}
- * on branch {@code spark} (every field nullable, one Spark type per {@link Column.Type}). It is
- * repeated here only so that this branch builds on its own; once both are merged it can delegate
- * to {@code ResultSchema.schema()}.
+ * <p>The schema itself is the job's ({@link ResultSchema}); this class only adapts what a reader
+ * finds to it.
  */
 public final class ResultColumns {
   /**
@@ -32,23 +31,11 @@ public final class ResultColumns {
    */
   public static final String RUN_WRITTEN_AT = "run_written_at";
 
-  private static final StructType SCHEMA = build();
-
   private ResultColumns() {}
 
-  /** Every result column, nullable, in {@link Column} order. */
+  /** Every result column, nullable, in {@link Column} order (the schema the job writes). */
   public static StructType schema() {
-    return SCHEMA;
-  }
-
-  static DataType sparkType(Column.Type type) {
-    return switch (type) {
-      case STRING -> DataTypes.StringType;
-      case INT -> DataTypes.IntegerType;
-      case LONG -> DataTypes.LongType;
-      case DOUBLE -> DataTypes.DoubleType;
-      case BOOLEAN -> DataTypes.BooleanType;
-    };
+    return ResultSchema.schema();
   }
 
   /**
@@ -60,7 +47,7 @@ public final class ResultColumns {
     Set<String> present = new HashSet<>(Arrays.asList(rows.columns()));
     List<org.apache.spark.sql.Column> select = new ArrayList<>();
     for (Column c : Column.values()) {
-      DataType t = sparkType(c.type());
+      DataType t = ResultSchema.sparkType(c.type());
       select.add(present.contains(c.id())
           ? col(c.id()).cast(t).as(c.id())
           : lit(null).cast(t).as(c.id()));
@@ -69,9 +56,4 @@ public final class ResultColumns {
     return rows.select(select.toArray(new org.apache.spark.sql.Column[0]));
   }
 
-  private static StructType build() {
-    List<StructField> fields = new ArrayList<>();
-    for (Column c : Column.values()) fields.add(DataTypes.createStructField(c.id(), sparkType(c.type()), true));
-    return DataTypes.createStructType(fields);
-  }
 }

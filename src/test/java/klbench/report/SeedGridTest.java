@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import klbench.cli.ReportCommand;
 import klbench.core.Streams;
+import klbench.cli.LocalEvaluation;
+import klbench.grid.GridFile;
 import klbench.results.Column;
 import klbench.results.ResultRow;
 import org.apache.spark.sql.Dataset;
@@ -34,10 +36,8 @@ import picocli.CommandLine;
  * The seed grid ({@code conf/grid-seed.yaml}) shows the claims of the background note, asserted on
  * its numbers, and {@link SeedTable} turns its rows into the README's table.
  *
- * <p>Until branch grid's {@code GridFile} is merged, the configurations are built here from the
- * same YAML file with a minimal reading of the families it uses (gaussian, target_kl, on_policy)
- * and the core, by {@link ResultFixtures}. At merge: replace {@link #seedRows} by {@code
- * GridFile.load(conf/grid-seed.yaml)} expanded through {@code Rows.of} (the assertions stay).
+ * <p>The rows come from the real pipeline ({@link GridFile}, {@link LocalEvaluation}, {@code
+ * Rows.of}), as {@code submit/klbench eval} computes them.
  */
 class SeedGridTest {
   static SparkSession spark;
@@ -63,42 +63,10 @@ class SeedGridTest {
     if (spark != null) spark.stop();
   }
 
-  /** Stand-in for GridFile + Rows.of: the product of the grid's lists, evaluated by the core. */
-  static List<ResultRow> seedRows(Path grid) throws IOException {
-    JsonNode g = new ObjectMapper(new YAMLFactory()).readTree(grid.toFile());
-    String name = g.get("name").asText();
-    long seed = g.get("seed").asLong();
-    List<String> estimators = texts(g.get("estimators"));
-    List<String> baselines = texts(g.get("baselines"));
-    int[] batchSizes = ints(g.get("batch_sizes"));
-    int batches = g.get("batches").asInt();
+  /** The seed grid through the real pipeline: grid loader, distributions, core, rows. */
+  static List<ResultRow> seedRows(Path grid) {
     List<ResultRow> out = new ArrayList<>();
-    for (int v : ints(g.get("vocab_sizes"))) {
-      for (JsonNode p : g.get("policies")) {
-        double sigma = p.get("gaussian").get("sigma").asDouble();
-        for (JsonNode q : g.get("references")) {
-          double kl = q.get("target_kl").get("kl").asDouble();
-          for (JsonNode mu : g.get("behaviours")) {
-            assertTrue(mu.has("on_policy"), "the seed grid is on-policy");
-            String key = v + "|" + sigma + "|" + kl;
-            ResultFixtures.Case c = ResultFixtures.gaussianCase(v, sigma, kl, null, Streams.digest(seed + "|" + key)[0]);
-            out.addAll(ResultFixtures.rows("seed-run", name, seed, c, estimators, baselines, batchSizes, batches));
-          }
-        }
-      }
-    }
-    return out;
-  }
-
-  private static List<String> texts(JsonNode list) {
-    List<String> out = new ArrayList<>();
-    list.forEach(n -> out.add(n.asText()));
-    return out;
-  }
-
-  private static int[] ints(JsonNode list) {
-    int[] out = new int[list.size()];
-    for (int i = 0; i < out.length; i++) out[i] = list.get(i).asInt();
+    LocalEvaluation.run(GridFile.load(grid), "seed-run", out::add);
     return out;
   }
 
@@ -118,7 +86,6 @@ class SeedGridTest {
     assertTrue(rows.stream().allMatch(r -> r.get(Column.INFEASIBLE_REASON) == null));
     assertTrue(rows.stream().allMatch(r -> Boolean.TRUE.equals(r.get(Column.CONSISTENT))),
         "Monte Carlo agrees with the exact values everywhere");
-    assertTrue(seconds < 30, "the seed grid took " + seconds + " s in the core alone");
   }
 
   @Test
