@@ -2,6 +2,7 @@ package klbench.spark;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.lang.ref.SoftReference;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -79,10 +80,11 @@ public final class RunJob {
    *     that computes the rows and {@code writeMillis} writing and committing them
    * @param coreMillis executor time (wall clock in tasks) of the rows written, summed: building
    *     triples, simulating, merging and finishing
+   * @param coreCpuMillis the CPU time of that work, all of it (also for rows --resume drops)
    */
   public record Outcome(
       String runId, String master, int configurations, int skipped, List<ResultRow> rows,
-      long wallMillis, long simulationMillis, long writeMillis, double coreMillis) {}
+      long wallMillis, long simulationMillis, long writeMillis, double coreMillis, long coreCpuMillis) {}
 
   public static Outcome run(SparkSession spark, Grid grid, Options options) throws IOException {
     long start = System.nanoTime();
@@ -109,6 +111,7 @@ public final class RunJob {
       jsc.setJobDescription("klbench run " + runId + ": " + todo.triples + " triples in " + bins.size() + " partitions");
       List<ResultRow> rows = inGridOrder(grid, newRows.collect());
       progress.close();
+      long coreCpuMillis = progress.coreCpuNanos.value() / 1_000_000;
 
       long writeStart = System.nanoTime();
       jsc.setJobDescription("klbench run " + runId + ": writing " + rows.size() + " rows");
@@ -120,7 +123,7 @@ public final class RunJob {
       long end = System.nanoTime();
       return new Outcome(runId, spark.sparkContext().master(), todo.configurations, todo.skipped, rows,
           (end - start) / 1_000_000, (writeStart - simulationStart) / 1_000_000, (end - writeStart) / 1_000_000,
-          coreMillis(rows));
+          coreMillis(rows), coreCpuMillis);
     } catch (Throwable e) { // SparkException is checked but thrown undeclared, from Scala
       store.abandon(runId);
       store.writeRunFile(runId, "run.json", record.failed(e).json());
@@ -142,10 +145,10 @@ public final class RunJob {
   private static JavaRDD<ResultRow> simulate(
       JavaSparkContext jsc, Broadcast<Job> job, List<List<WorkUnit>> bins, Todo todo, Progress progress) {
     return jsc.parallelize(bins, Math.max(1, bins.size()))
-        .flatMapToPair(new SimulateUnits(job, progress.tokens))
+        .flatMapToPair(new SimulateUnits(job, progress.tokens, progress.coreCpuNanos))
         // One reduce task per triple: finishing a large vocabulary is seconds of work.
         .groupByKey(Math.max(1, todo.triples))
-        .flatMap(new FinishTriple(job, progress.configurations));
+        .flatMap(new FinishTriple(job, progress.configurations, progress.coreCpuNanos));
   }
 
   /** The partial statistics of one chunk of one batch size, with the executor time it took. */
@@ -159,14 +162,17 @@ public final class RunJob {
   private static final class SimulateUnits implements PairFlatMapFunction<List<WorkUnit>, Integer, ChunkResult> {
     private final Broadcast<Job> job;
     private final LongAccumulator tokens;
+    private final LongAccumulator cpuNanos;
 
-    SimulateUnits(Broadcast<Job> job, LongAccumulator tokens) {
+    SimulateUnits(Broadcast<Job> job, LongAccumulator tokens, LongAccumulator cpuNanos) {
       this.job = job;
       this.tokens = tokens;
+      this.cpuNanos = cpuNanos;
     }
 
     @Override
     public Iterator<Tuple2<Integer, ChunkResult>> call(List<WorkUnit> units) {
+      long cpu = threadCpuNanos();
       Grid g = job.value().grid();
       List<Tuple2<Integer, ChunkResult>> out = new ArrayList<>();
       for (WorkUnit u : units) {
@@ -181,6 +187,7 @@ public final class RunJob {
           tokens.add((long) b * Chunking.batchesIn(b, g.batches(), u.chunk()));
         }
       }
+      cpuNanos.add(threadCpuNanos() - cpu);
       return out.iterator();
     }
   }
@@ -193,14 +200,17 @@ public final class RunJob {
   private static final class FinishTriple implements FlatMapFunction<Tuple2<Integer, Iterable<ChunkResult>>, ResultRow> {
     private final Broadcast<Job> job;
     private final LongAccumulator configurations;
+    private final LongAccumulator cpuNanos;
 
-    FinishTriple(Broadcast<Job> job, LongAccumulator configurations) {
+    FinishTriple(Broadcast<Job> job, LongAccumulator configurations, LongAccumulator cpuNanos) {
       this.job = job;
       this.configurations = configurations;
+      this.cpuNanos = cpuNanos;
     }
 
     @Override
     public Iterator<ResultRow> call(Tuple2<Integer, Iterable<ChunkResult>> triple) {
+      long cpu = threadCpuNanos();
       Job j = job.value();
       Grid g = j.grid();
       TripleSpec spec = g.triples().get(triple._1());
@@ -235,6 +245,7 @@ public final class RunJob {
         }
         configurations.add(configs.size());
       }
+      cpuNanos.add(threadCpuNanos() - cpu);
       return rows.iterator();
     }
 
@@ -326,6 +337,10 @@ public final class RunJob {
     boolean needed(int tripleIndex, int batchSize) {
       return needed[tripleIndex][batchSizes.indexOf(batchSize)];
     }
+  }
+
+  private static long threadCpuNanos() {
+    return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
   }
 
   /** Rows sorted into grid order (triple, batch size, estimator, baseline). */
