@@ -68,12 +68,19 @@ public final class RunCommand implements Callable<Integer> {
       long startup = ManagementFactory.getRuntimeMXBean().getUptime();
       RunJob.Outcome outcome = RunJob.run(spark, g, new RunJob.Options(out, resume, partitions, System.err));
       String results = ResultStore.at(spark, out).resultsDir().toString();
-      stdout.print(RunSummary.format(outcome, results, startup, spark.sparkContext().defaultParallelism()));
+      // In local mode the executors are this JVM, so its CPU time is the whole cost of the run.
+      long processCpu = spark.sparkContext().isLocal() ? processCpuMillis() : 0;
+      stdout.print(RunSummary.format(outcome, results, startup, spark.sparkContext().defaultParallelism(), processCpu));
       stdout.flush();
     } finally {
       spark.stop();
     }
     return 0;
+  }
+
+  private static long processCpuMillis() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() / 1_000_000 : 0;
   }
 
   private Path gridFile() {

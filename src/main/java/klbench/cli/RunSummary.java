@@ -21,8 +21,9 @@ final class RunSummary {
   /**
    * @param startupMillis from the start of the JVM to the start of the job: Spark's start-up, mostly
    * @param cores the session's default parallelism
+   * @param processCpuMillis CPU time of this JVM so far, or 0 when the executors are elsewhere
    */
-  static String format(RunJob.Outcome o, String resultsPath, long startupMillis, int cores) {
+  static String format(RunJob.Outcome o, String resultsPath, long startupMillis, int cores, long processCpuMillis) {
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "run %s on %s: %d configurations, %d already in the results, %d rows written%s%n",
         o.runId(), o.master(), o.configurations(), o.skipped(), o.rows().size(),
@@ -34,8 +35,13 @@ final class RunSummary {
         (startupMillis + o.wallMillis()) / 1000.0, startupMillis / 1000.0, simulation, o.writeMillis() / 1000.0,
         (o.wallMillis() - o.simulationMillis() - o.writeMillis()) / 1000.0));
     b.append(String.format(Locale.ROOT,
-        "executor core work %.1f s: %.0f%% of %d cores over the simulation%n",
-        core, simulation > 0 ? 100.0 * core / (simulation * cores) : 0.0, cores));
+        "executor core work %.1f s in tasks (%.1f s CPU): %.0f%% of %d cores over the simulation%n",
+        core, o.coreCpuMillis() / 1000.0, simulation > 0 ? 100.0 * core / (simulation * cores) : 0.0, cores));
+    if (processCpuMillis > 0) {
+      b.append(String.format(Locale.ROOT,
+          "CPU of this process %.1f s, of which %.0f%% outside the executors' core work (Spark, JIT, GC, writing)%n",
+          processCpuMillis / 1000.0, 100.0 * (1 - (double) o.coreCpuMillis() / processCpuMillis)));
+    }
     if (o.rows().isEmpty()) return b.toString();
 
     Map<String, List<ResultRow>> groups = new LinkedHashMap<>();

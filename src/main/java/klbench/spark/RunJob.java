@@ -2,6 +2,7 @@ package klbench.spark;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.lang.ref.SoftReference;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,11 +51,12 @@ import scala.Tuple2;
  *   <li>Cut the rest into {@link WorkUnit}s (one triple, one chunk index) and spread them over
  *       partitions by cost ({@link WorkPlan}).
  *   <li>Map: each executor builds a unit's triple once and simulates its chunks for every batch
- *       size, estimator and baseline ({@link SimulateUnits}).
- *   <li>Reduce, per triple: fold the partial statistics of each batch size left in chunk order,
- *       then turn them into rows ({@link FinishTriple}). Chunks draw from streams fixed by (seed,
- *       triple, batch size, chunk) and are merged in one order, so the numbers are bit-identical
- *       whatever the master, executors, partitions or task retries.
+ *       size, estimator and baseline; it folds the chunks it holds from chunk 0 on, and finishes
+ *       a batch size whose chunks it holds all ({@link SimulateUnits}).
+ *   <li>Reduce, per triple: fold what the map tasks left, left in chunk order, then turn it into
+ *       rows ({@link FinishTriple}). Chunks draw from streams fixed by (seed, triple, batch size,
+ *       chunk) and are always folded left from chunk 0, wherever that happens, so the numbers are
+ *       bit-identical whatever the master, executors, partitions or task retries.
  *   <li>Commit the new rows to the results in one rename ({@link ResultStore#commit}).
  * </ol>
  *
@@ -79,10 +82,11 @@ public final class RunJob {
    *     that computes the rows and {@code writeMillis} writing and committing them
    * @param coreMillis executor time (wall clock in tasks) of the rows written, summed: building
    *     triples, simulating, merging and finishing
+   * @param coreCpuMillis the CPU time of that work, all of it (also for rows --resume drops)
    */
   public record Outcome(
       String runId, String master, int configurations, int skipped, List<ResultRow> rows,
-      long wallMillis, long simulationMillis, long writeMillis, double coreMillis) {}
+      long wallMillis, long simulationMillis, long writeMillis, double coreMillis, long coreCpuMillis) {}
 
   public static Outcome run(SparkSession spark, Grid grid, Options options) throws IOException {
     long start = System.nanoTime();
@@ -109,6 +113,7 @@ public final class RunJob {
       jsc.setJobDescription("klbench run " + runId + ": " + todo.triples + " triples in " + bins.size() + " partitions");
       List<ResultRow> rows = inGridOrder(grid, newRows.collect());
       progress.close();
+      long coreCpuMillis = progress.coreCpuNanos.value() / 1_000_000;
 
       long writeStart = System.nanoTime();
       jsc.setJobDescription("klbench run " + runId + ": writing " + rows.size() + " rows");
@@ -120,7 +125,7 @@ public final class RunJob {
       long end = System.nanoTime();
       return new Outcome(runId, spark.sparkContext().master(), todo.configurations, todo.skipped, rows,
           (end - start) / 1_000_000, (writeStart - simulationStart) / 1_000_000, (end - writeStart) / 1_000_000,
-          coreMillis(rows));
+          coreMillis(rows), coreCpuMillis);
     } catch (Throwable e) { // SparkException is checked but thrown undeclared, from Scala
       store.abandon(runId);
       store.writeRunFile(runId, "run.json", record.failed(e).json());
@@ -136,40 +141,62 @@ public final class RunJob {
   private record Job(Grid grid, String runId, HashSet<String> done) implements java.io.Serializable {}
 
   /**
-   * The Spark job, lazily: units → partial statistics keyed by triple → the rows of the
+   * The Spark job, lazily: units → per triple, folded chunks or finished rows → the rows of the
    * configurations not done yet.
    */
   private static JavaRDD<ResultRow> simulate(
       JavaSparkContext jsc, Broadcast<Job> job, List<List<WorkUnit>> bins, Todo todo, Progress progress) {
     return jsc.parallelize(bins, Math.max(1, bins.size()))
-        .flatMapToPair(new SimulateUnits(job, progress.tokens))
+        .flatMapToPair(new SimulateUnits(job, progress.tokens, progress.configurations, progress.coreCpuNanos))
         // One reduce task per triple: finishing a large vocabulary is seconds of work.
         .groupByKey(Math.max(1, todo.triples))
-        .flatMap(new FinishTriple(job, progress.configurations));
+        .flatMap(new FinishTriple(job, progress.configurations, progress.coreCpuNanos));
   }
 
-  /** The partial statistics of one chunk of one batch size, with the executor time it took. */
-  private record ChunkResult(int batchSize, int chunk, PartialStats stats, long nanos)
-      implements java.io.Serializable {}
+  /** What a map task sends to a triple's reducer: chunks of one batch size, or finished rows. */
+  private sealed interface TripleOutput extends java.io.Serializable permits Chunks, Finished {}
 
   /**
-   * Map side: for each unit, build the triple and its tables once, then simulate the unit's chunk
-   * for each of its batch sizes. Output keyed by triple index.
+   * The partial statistics of chunks [first, end) of one batch size, folded left in chunk order,
+   * with the executor time they took.
    */
-  private static final class SimulateUnits implements PairFlatMapFunction<List<WorkUnit>, Integer, ChunkResult> {
+  private record Chunks(int batchSize, int first, int end, PartialStats stats, long nanos) implements TripleOutput {
+    /** These chunks followed by the next ones: the left fold, continued. */
+    Chunks then(Chunks next) {
+      return new Chunks(batchSize, first, next.end, stats.merge(next.stats), nanos + next.nanos);
+    }
+  }
+
+  /** The rows of a batch size whose chunks were all in one map task. */
+  private record Finished(List<ResultRow> rows) implements TripleOutput {}
+
+  /**
+   * Map side: for each unit, take its triple's tables (built once per executor), simulate the
+   * unit's chunk for each of its batch sizes, and fold chunks from 0 on as they come: a batch size
+   * whose chunks are all in this task is finished here and sends only its rows; the others send
+   * their folded prefix and lone chunks to the triple's reducer. Output keyed by triple index.
+   */
+  private static final class SimulateUnits implements PairFlatMapFunction<List<WorkUnit>, Integer, TripleOutput> {
     private final Broadcast<Job> job;
     private final LongAccumulator tokens;
+    private final LongAccumulator configurations;
+    private final LongAccumulator cpuNanos;
 
-    SimulateUnits(Broadcast<Job> job, LongAccumulator tokens) {
+    SimulateUnits(Broadcast<Job> job, LongAccumulator tokens, LongAccumulator configurations, LongAccumulator cpuNanos) {
       this.job = job;
       this.tokens = tokens;
+      this.configurations = configurations;
+      this.cpuNanos = cpuNanos;
     }
 
     @Override
-    public Iterator<Tuple2<Integer, ChunkResult>> call(List<WorkUnit> units) {
+    public Iterator<Tuple2<Integer, TripleOutput>> call(List<WorkUnit> units) {
       FaultInjection.maybeFailFirstAttempt("simulate"); // test only: a no-op unless the test key is set
-      Grid g = job.value().grid();
-      List<Tuple2<Integer, ChunkResult>> out = new ArrayList<>();
+      long cpu = threadCpuNanos();
+      Job j = job.value();
+      Grid g = j.grid();
+      List<Tuple2<Integer, TripleOutput>> out = new ArrayList<>();
+      Map<List<Integer>, Chunks> prefixes = new LinkedHashMap<>(); // (triple, B) → chunks [0, end) so far
       for (WorkUnit u : units) {
         long t0 = System.nanoTime();
         TripleEvaluation eval = Evaluations.of(job, u.tripleIndex());
@@ -177,79 +204,103 @@ public final class RunJob {
         for (int b : u.batchSizes()) {
           long t1 = System.nanoTime();
           PartialStats stats = eval.simulateChunk(b, g.batches(), u.chunk(), g.seed(), u.triple().key());
-          long nanos = System.nanoTime() - t1 + setupShare;
-          out.add(new Tuple2<>(u.tripleIndex(), new ChunkResult(b, u.chunk(), stats, nanos)));
+          Chunks chunk = new Chunks(b, u.chunk(), u.chunk() + 1, stats, System.nanoTime() - t1 + setupShare);
           tokens.add((long) b * Chunking.batchesIn(b, g.batches(), u.chunk()));
+
+          List<Integer> key = List.of(u.tripleIndex(), b);
+          Chunks prefix = prefixes.get(key);
+          if (prefix != null && prefix.end() == chunk.first()) prefixes.put(key, prefix.then(chunk));
+          else if (chunk.first() == 0) prefixes.put(key, chunk);
+          else out.add(new Tuple2<>(u.tripleIndex(), chunk)); // not after a prefix here: the reducer folds it
+          prefix = prefixes.get(key);
+          if (prefix != null && prefix.end() == Chunking.chunkCount(b, g.batches())) {
+            prefixes.remove(key);
+            out.add(new Tuple2<>(u.tripleIndex(), new Finished(rows(j, u.tripleIndex(), eval, prefix, configurations))));
+          }
         }
       }
+      prefixes.forEach((key, prefix) -> out.add(new Tuple2<>(key.get(0), prefix)));
+      cpuNanos.add(threadCpuNanos() - cpu);
       return out.iterator();
     }
   }
 
   /**
-   * Reduce side, one triple: per batch size, fold the chunks left in chunk order (the fold is not
-   * associative in floating point, so this order is what makes results independent of the
-   * cluster), finish, and make one row per (estimator, baseline).
+   * Reduce side, one triple: pass finished rows on; for a batch size whose chunks were spread over
+   * tasks, fold them left in chunk order (the fold is not associative in floating point, so this
+   * order is what makes the results independent of the cluster) and finish.
    */
-  private static final class FinishTriple implements FlatMapFunction<Tuple2<Integer, Iterable<ChunkResult>>, ResultRow> {
+  private static final class FinishTriple implements FlatMapFunction<Tuple2<Integer, Iterable<TripleOutput>>, ResultRow> {
     private final Broadcast<Job> job;
     private final LongAccumulator configurations;
+    private final LongAccumulator cpuNanos;
 
-    FinishTriple(Broadcast<Job> job, LongAccumulator configurations) {
+    FinishTriple(Broadcast<Job> job, LongAccumulator configurations, LongAccumulator cpuNanos) {
       this.job = job;
       this.configurations = configurations;
+      this.cpuNanos = cpuNanos;
     }
 
     @Override
-    public Iterator<ResultRow> call(Tuple2<Integer, Iterable<ChunkResult>> triple) {
+    public Iterator<ResultRow> call(Tuple2<Integer, Iterable<TripleOutput>> triple) {
       FaultInjection.maybeFailFirstAttempt("finish"); // test only: a no-op unless the test key is set
+      long cpu = threadCpuNanos();
       Job j = job.value();
-      Grid g = j.grid();
-      TripleSpec spec = g.triples().get(triple._1());
-      Map<Integer, List<ChunkResult>> byBatchSize = new TreeMap<>();
-      for (ChunkResult c : triple._2()) byBatchSize.computeIfAbsent(c.batchSize(), k -> new ArrayList<>()).add(c);
-
-      long t0 = System.nanoTime();
-      TripleEvaluation eval = Evaluations.of(job, triple._1());
-      long setupShare = (System.nanoTime() - t0) / byBatchSize.size();
       List<ResultRow> rows = new ArrayList<>();
-      for (Map.Entry<Integer, List<ChunkResult>> e : byBatchSize.entrySet()) {
-        int b = e.getKey();
-        long t1 = System.nanoTime();
-        List<ChunkResult> chunks = inChunkOrder(e.getValue(), Chunking.chunkCount(b, g.batches()));
-        PartialStats merged = chunks.get(0).stats();
-        long nanos = chunks.get(0).nanos();
-        for (ChunkResult c : chunks.subList(1, chunks.size())) {
-          merged = merged.merge(c.stats());
-          nanos += c.nanos();
-        }
-        List<Metrics> metrics = eval.finish(b, g.batches(), merged);
-        nanos += System.nanoTime() - t1 + setupShare;
-
-        // As eval does: a row's share of its group's time, and its samples over that share.
-        List<Configuration> configs = g.configurations(spec, b);
-        double rowMs = nanos / 1e6 / configs.size();
-        for (int i = 0; i < configs.size(); i++) {
-          Configuration c = configs.get(i);
-          if (j.done().contains(c.configId())) continue; // --resume: only what the results lack
-          rows.add(Rows.of(j.runId(), g.name(), c, eval.triple().truth(), metrics.get(i), rowMs,
-              c.samples() / (rowMs / 1000.0)));
-        }
-        configurations.add(configs.size());
+      Map<Integer, List<Chunks>> byBatchSize = new TreeMap<>();
+      for (TripleOutput o : triple._2()) {
+        if (o instanceof Finished f) rows.addAll(f.rows());
+        else if (o instanceof Chunks c) byBatchSize.computeIfAbsent(c.batchSize(), k -> new ArrayList<>()).add(c);
       }
+      if (!byBatchSize.isEmpty()) {
+        long t0 = System.nanoTime();
+        TripleEvaluation eval = Evaluations.of(job, triple._1());
+        long setupShare = (System.nanoTime() - t0) / byBatchSize.size();
+        for (Map.Entry<Integer, List<Chunks>> e : byBatchSize.entrySet()) {
+          Chunks all = foldInChunkOrder(e.getValue(), Chunking.chunkCount(e.getKey(), j.grid().batches()));
+          all = new Chunks(all.batchSize(), all.first(), all.end(), all.stats(), all.nanos() + setupShare);
+          rows.addAll(rows(j, triple._1(), eval, all, configurations));
+        }
+      }
+      cpuNanos.add(threadCpuNanos() - cpu);
       return rows.iterator();
     }
 
-    private static List<ChunkResult> inChunkOrder(List<ChunkResult> chunks, int expected) {
-      chunks.sort(Comparator.comparingInt(ChunkResult::chunk));
-      for (int i = 0; i < chunks.size(); i++) {
-        if (chunks.get(i).chunk() != i) throw new IllegalStateException("chunk " + i + " is missing or repeated");
+    private static Chunks foldInChunkOrder(List<Chunks> pieces, int chunkCount) {
+      pieces.sort(Comparator.comparingInt(Chunks::first));
+      Chunks all = pieces.get(0);
+      for (Chunks next : pieces.subList(1, pieces.size())) {
+        if (next.first() != all.end()) throw new IllegalStateException("chunk " + all.end() + " is missing or repeated");
+        all = all.then(next);
       }
-      if (chunks.size() != expected) {
-        throw new IllegalStateException("expected " + expected + " chunks, got " + chunks.size());
+      if (all.first() != 0 || all.end() != chunkCount) {
+        throw new IllegalStateException("chunks [" + all.first() + ", " + all.end() + ") of " + chunkCount);
       }
-      return chunks;
+      return all;
     }
+  }
+
+  /**
+   * The rows of one (triple, batch size) from all its chunks, as eval makes them: a row's time is
+   * its share of the group's, its samples per second are over that share. Configurations already
+   * in the results (--resume) are left out.
+   */
+  private static List<ResultRow> rows(
+      Job j, int tripleIndex, TripleEvaluation eval, Chunks all, LongAccumulator configurations) {
+    Grid g = j.grid();
+    long t0 = System.nanoTime();
+    List<Metrics> metrics = eval.finish(all.batchSize(), g.batches(), all.stats());
+    double groupMs = (all.nanos() + System.nanoTime() - t0) / 1e6;
+    List<Configuration> configs = g.configurations(g.triples().get(tripleIndex), all.batchSize());
+    double rowMs = groupMs / configs.size();
+    List<ResultRow> rows = new ArrayList<>();
+    for (int i = 0; i < configs.size(); i++) {
+      Configuration c = configs.get(i);
+      if (j.done().contains(c.configId())) continue;
+      rows.add(Rows.of(j.runId(), g.name(), c, eval.triple().truth(), metrics.get(i), rowMs, c.samples() / (rowMs / 1000.0)));
+    }
+    configurations.add(configs.size());
+    return rows;
   }
 
   /**
@@ -328,6 +379,10 @@ public final class RunJob {
     boolean needed(int tripleIndex, int batchSize) {
       return needed[tripleIndex][batchSizes.indexOf(batchSize)];
     }
+  }
+
+  private static long threadCpuNanos() {
+    return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
   }
 
   /** Rows sorted into grid order (triple, batch size, estimator, baseline). */

@@ -48,27 +48,55 @@ public final class WorkPlan {
   }
 
   /**
-   * Longest-processing-time-first: the costliest unit goes to the least loaded bin, ties broken by
-   * plan order, so the same plan always gives the same bins. At most {@code partitions} bins, none
-   * empty.
+   * A triple is kept whole in one bin when it costs at most this share of an average bin, so that
+   * LPT's imbalance stays within it; a costlier triple is spread chunk by chunk.
+   */
+  static final int WHOLE_TRIPLE_SHARE = 4;
+
+  /**
+   * Spreads units over at most {@code partitions} bins, none empty, by longest processing time
+   * first: the costliest piece goes to the least loaded bin, ties broken by plan order, so the same
+   * plan always gives the same bins. A piece is a whole triple (its units in chunk order) when the
+   * triple is small next to a bin, else one unit. A bin that holds a triple's chunks from 0 on can
+   * fold them itself, and finish the triple when it holds them all: less to shuffle.
    */
   public static List<List<WorkUnit>> balance(List<WorkUnit> units, int partitions) {
     int n = Math.max(1, Math.min(partitions, units.size()));
+    long total = units.stream().mapToLong(WorkUnit::cost).sum();
+    List<List<WorkUnit>> pieces = new ArrayList<>();
+    for (List<WorkUnit> triple : byTriple(units)) {
+      long cost = triple.stream().mapToLong(WorkUnit::cost).sum();
+      if (cost * n * WHOLE_TRIPLE_SHARE <= total) pieces.add(triple);
+      else for (WorkUnit u : triple) pieces.add(List.of(u));
+    }
     List<List<WorkUnit>> bins = new ArrayList<>();
     for (int i = 0; i < n; i++) bins.add(new ArrayList<>());
     long[] load = new long[n];
     PriorityQueue<Integer> lightest =
         new PriorityQueue<>(Comparator.<Integer>comparingLong(i -> load[i]).thenComparingInt(i -> i));
     for (int i = 0; i < n; i++) lightest.add(i);
-    List<WorkUnit> byCost = new ArrayList<>(units);
-    byCost.sort(Comparator.comparingLong(WorkUnit::cost).reversed()); // stable: plan order on ties
-    for (WorkUnit u : byCost) {
+    pieces.sort(Comparator.comparingLong(WorkPlan::cost).reversed()); // stable: plan order on ties
+    for (List<WorkUnit> piece : pieces) {
       int bin = lightest.poll();
-      bins.get(bin).add(u);
-      load[bin] += u.cost();
+      bins.get(bin).addAll(piece);
+      load[bin] += cost(piece);
       lightest.add(bin);
     }
     bins.removeIf(List::isEmpty);
     return bins;
+  }
+
+  /** The units of each triple, in plan (chunk) order; {@link #units} lists them triple by triple. */
+  private static List<List<WorkUnit>> byTriple(List<WorkUnit> units) {
+    List<List<WorkUnit>> out = new ArrayList<>();
+    for (WorkUnit u : units) {
+      if (out.isEmpty() || out.get(out.size() - 1).get(0).tripleIndex() != u.tripleIndex()) out.add(new ArrayList<>());
+      out.get(out.size() - 1).add(u);
+    }
+    return out;
+  }
+
+  private static long cost(List<WorkUnit> piece) {
+    return piece.stream().mapToLong(WorkUnit::cost).sum();
   }
 }

@@ -54,4 +54,22 @@ class WorkPlanTest {
     assertEquals(units.size(), WorkPlan.balance(units, 1000).size()); // never an empty bin
     assertEquals(List.of(), WorkPlan.balance(List.of(), 4));
   }
+
+  @Test
+  void aSmallTripleStaysWholeInOneBinInChunkOrderAndALargeOneIsSpread() {
+    List<klbench.grid.TripleSpec> sixteen = new ArrayList<>(grid.triples());
+    sixteen.addAll(grid.triples());
+    List<WorkUnit> units = WorkPlan.units(sixteen, grid.batchSizes(), grid.batches(), 3, (t, b) -> true);
+    // 16 triples of about equal cost: on 2 bins each is about 1/8 of a bin, small enough to stay whole.
+    for (List<WorkUnit> bin : WorkPlan.balance(units, 2)) {
+      for (int i = 0; i < bin.size(); i += 3) {
+        assertEquals(List.of(0, 1, 2), bin.subList(i, i + 3).stream().map(WorkUnit::chunk).toList());
+        assertEquals(1, bin.subList(i, i + 3).stream().map(WorkUnit::tripleIndex).distinct().count());
+      }
+    }
+    // On 7 bins a triple is more than a quarter of a bin: its chunks are spread.
+    long split = WorkPlan.balance(units, 7).stream()
+        .filter(bin -> bin.stream().map(WorkUnit::tripleIndex).distinct().count() == bin.size()).count();
+    assertTrue(split > 0);
+  }
 }
