@@ -44,6 +44,9 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Skip configurations whose config_id is already in <out>/results.")
   boolean resume;
 
+  @Option(names = "--force", description = "Run a grid even when its estimated time on this machine is beyond the limit (2 h).")
+  boolean force;
+
   @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
       description = "Partitions of the simulation (default: three per core).")
   int partitions;
@@ -55,6 +58,7 @@ public final class RunCommand implements Callable<Integer> {
     if (partitions < 0) throw new BadInputException(null, "--partitions", "must be >= 0, got " + partitions);
     String effectiveMaster = SparkSessions.effectiveMaster(master);
     SparkSessions.check(effectiveMaster);
+    CostGuard.check(g, effectiveMaster, force, CostGuard.maxHours());
     checkWritable(out);
 
     // 2. The job.

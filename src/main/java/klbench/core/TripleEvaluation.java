@@ -458,50 +458,59 @@ public final class TripleEvaluation {
       for (int i = 0; i < merged.tokens.length; i++) countsDense[merged.tokens[i]] = merged.counts[i];
     }
     double[] looDense = null;
+    double samples = (double) batchSize * batches;
+    // Contiguous per-estimator columns: the O(V) loops below then stream through memory instead
+    // of striding across the token-major sampling rows.
+    double[] column = t.feasible() ? new double[t.size] : null;
+    double[] values = t.feasible() ? new double[t.size] : null;
     for (int k = 0; k < e; k++) {
+      boolean ok = t.feasible() && exact[k] != null;
+      if (ok) prepareEstimator(k, column, values);
+      // What does not depend on the baseline is computed once per estimator.
+      ValueMc value = ok ? valueMc(merged, values) : null;
+      TailSums tail = ok ? tailSums(k, samples, column, values) : null;
       for (int jb = 0; jb < j; jb++) {
         Baseline b = baselines.get(jb);
         Metrics m = new Metrics(k, b, batchSize, batches);
         out.add(m);
-        if (!t.feasible()) {
-          m.problem = t.infeasibleReason;
+        if (!ok) {
+          m.problem = t.feasible() ? problems[k] : t.infeasibleReason;
           continue;
         }
-        if (exact[k] == null) {
-          m.problem = problems[k];
-          continue;
-        }
-        fillValue(m, k, merged, truth);
+        fillValue(m, k, value, truth);
         if (b.tokenOnly()) fillExactGradient(m, k, jb, batchSize, truth);
         if (b.kind() == Baseline.Kind.LOO && looDense == null) looDense = new double[t.size];
-        fillMonteCarloGradient(m, k, jb, b, batchSize, batches, merged, countsDense, looDense, truth);
+        fillMonteCarloGradient(m, k, jb, b, batchSize, batches, merged, countsDense, looDense, column, truth);
         fillChecks(m, truth);
-        m.mcNote = tailNote(k, b, (double) batchSize * batches);
+        m.mcNote = tail.note(b.tokenOnly() ? constantShift(k, b) : Double.NaN);
       }
     }
     return out;
   }
 
-  private void fillValue(Metrics m, int k, PartialStats merged, Truth truth) {
-    ValueSums s = exact[k];
-    Estimator est = estimators.get(k);
-    m.valueMeanExact = s.valueMean();
-    m.valueStdExact = Math.sqrt(Math.max(0.0, s.valueVar()));
+  /** The Monte Carlo mean and standard deviation of an estimator's value, from the token counts. */
+  private record ValueMc(double mean, double sd, long n) {}
+
+  private ValueMc valueMc(PartialStats merged, double[] values) {
     long n = merged.batches * merged.batchSize;
     double sum = 0;
-    for (int i = 0; i < merged.tokens.length; i++) {
-      sum += merged.counts[i] * est.valueAt(t.logRatio[merged.tokens[i]]);
-    }
+    for (int i = 0; i < merged.tokens.length; i++) sum += merged.counts[i] * values[merged.tokens[i]];
     double mean = sum / n;
     double ss = 0;
     for (int i = 0; i < merged.tokens.length; i++) {
-      double dv = est.valueAt(t.logRatio[merged.tokens[i]]) - mean;
+      double dv = values[merged.tokens[i]] - mean;
       ss += merged.counts[i] * dv * dv;
     }
-    m.valueMeanMc = mean;
-    double sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0.0;
-    m.valueStdMc = sd;
-    m.valueMeanSe = sd / Math.sqrt(n);
+    return new ValueMc(mean, n > 1 ? Math.sqrt(ss / (n - 1)) : 0.0, n);
+  }
+
+  private void fillValue(Metrics m, int k, ValueMc mc, Truth truth) {
+    ValueSums s = exact[k];
+    m.valueMeanExact = s.valueMean();
+    m.valueStdExact = Math.sqrt(Math.max(0.0, s.valueVar()));
+    m.valueMeanMc = mc.mean();
+    m.valueStdMc = mc.sd();
+    m.valueMeanSe = mc.sd() / Math.sqrt(mc.n());
     m.valueBias = m.valueMeanExact - truth.kl();
     m.valueRelBias = ratio(m.valueBias, truth.kl());
     m.valueRelStd = ratio(m.valueStdExact, truth.kl());
@@ -520,7 +529,7 @@ public final class TripleEvaluation {
   }
 
   private void fillMonteCarloGradient(Metrics m, int k, int jb, Baseline b, int batchSize, int batches,
-      PartialStats merged, double[] counts, double[] looDense, Truth truth) {
+      PartialStats merged, double[] counts, double[] looDense, double[] column, Truth truth) {
     boolean loo = b.kind() == Baseline.Kind.LOO;
     double kap = loo ? (double) batchSize / (batchSize - 1) : 1.0;
     double s = loo ? 0.0 : constantShift(k, b);
@@ -528,20 +537,17 @@ public final class TripleEvaluation {
       Arrays.fill(looDense, 0.0);
       for (int i = 0; i < merged.tokens.length; i++) looDense[merged.tokens[i]] = merged.looShift[i * e + k];
     }
-    SamplingTables tables = samplingTables();
-    double[] rows = tables.rows();
-    int stride = tables.stride();
     // v = (1/R) Σ_b u_b, the sparse part of the mean batch gradient ḡ = v − ᾱ p.
     double scale = 1.0 / ((double) batchSize * batches);
     double alphaBar = 0;
     for (int i = 0; i < merged.tokens.length; i++) {
       int x = merged.tokens[i];
-      alphaBar += (kap * rows[x * stride + 2 + k] * counts[x] + (loo ? looDense[x] : s * counts[x])) * scale;
+      alphaBar += (kap * column[x] * counts[x] + (loo ? looDense[x] : s * counts[x])) * scale;
     }
     double errSq = 0, meanSq = 0, meanDotG = 0, meanDotGFwd = 0;
     for (int x = 0; x < t.size; x++) {
       double vx = counts[x] == 0 ? 0.0
-          : (kap * rows[x * stride + 2 + k] * counts[x] + (loo ? looDense[x] : s * counts[x])) * scale;
+          : (kap * column[x] * counts[x] + (loo ? looDense[x] : s * counts[x])) * scale;
       double gbar = vx - alphaBar * t.p[x];
       double diff = gbar - t.grad[x];
       errSq += diff * diff;
@@ -568,37 +574,51 @@ public final class TripleEvaluation {
   }
 
   /**
-   * The share of the exact value variance, and of the exact E‖ĝ‖² (token-only baselines), that
-   * sits on tokens with μ(x)·samples &lt; 1; a note when either exceeds {@link #TAIL_SHARE}.
+   * How much of the exact variances sits on tokens with μ(x)·samples &lt; 1, which a run of that
+   * many samples almost never draws: for the value, and for E‖ĝ‖² = Σ μ (a + s)² κ as a quadratic
+   * in the baseline shift s (sums over all tokens and over the rare ones).
    */
-  private String tailNote(int k, Baseline b, double samples) {
-    SamplingTables tables = samplingTables();
-    double[] rows = tables.rows();
-    int stride = tables.stride();
-    Estimator est = estimators.get(k);
+  private record TailSums(double valueAll, double valueRare, double[] all, double[] rare) {
+    /** A note when either share exceeds {@link #TAIL_SHARE}; s is NaN for loo (no exact gradient). */
+    String note(double s) {
+      double valueShare = valueAll > 0 ? valueRare / valueAll : 0.0;
+      double gradShare = 0.0;
+      if (!Double.isNaN(s)) {
+        double a = all[0] + 2 * s * all[1] + s * s * all[2];
+        double r = rare[0] + 2 * s * rare[1] + s * s * rare[2];
+        gradShare = a > 0 ? Math.max(0.0, Math.min(1.0, r / a)) : 0.0;
+      }
+      if (valueShare <= TAIL_SHARE && gradShare <= TAIL_SHARE) return null;
+      return String.format(java.util.Locale.ROOT,
+          "heavy tail: %.0f%% of the exact value variance and %.0f%% of the exact gradient second moment come"
+              + " from tokens with mu(x)*samples < 1, which this run almost never draws", 100 * valueShare, 100 * gradShare);
+    }
+  }
+
+  private TailSums tailSums(int k, double samples, double[] column, double[] values) {
     double valueMean = exact[k].valueMean();
-    double s = b.tokenOnly() ? constantShift(k, b) : 0.0;
-    double valueAll = 0, valueRare = 0, gradAll = 0, gradRare = 0;
+    double valueAll = 0, valueRare = 0;
+    double[] all = new double[3];
+    double[] rare = new double[3];
     for (int x = 0; x < t.size; x++) {
       double mu = t.mu[x];
       if (mu == 0.0) continue;
-      double dv = est.valueAt(t.logRatio[x], em1(x)) - valueMean;
-      double a = rows[x * stride + 2 + k] + s;
+      double dv = values[x] - valueMean;
+      double a = column[x];
+      double w = mu * (1.0 - 2.0 * t.p[x] + t.pNormSq);
       double v = mu * dv * dv;
-      double g = mu * a * a * (1.0 - 2.0 * t.p[x] + t.pNormSq);
       valueAll += v;
-      gradAll += g;
+      all[0] += w * a * a;
+      all[1] += w * a;
+      all[2] += w;
       if (mu * samples < 1.0) {
         valueRare += v;
-        gradRare += g;
+        rare[0] += w * a * a;
+        rare[1] += w * a;
+        rare[2] += w;
       }
     }
-    double valueShare = valueAll > 0 ? valueRare / valueAll : 0.0;
-    double gradShare = b.tokenOnly() && gradAll > 0 ? gradRare / gradAll : 0.0;
-    if (valueShare <= TAIL_SHARE && gradShare <= TAIL_SHARE) return null;
-    return String.format(java.util.Locale.ROOT,
-        "heavy tail: %.0f%% of the exact value variance and %.0f%% of the exact gradient second moment come from"
-            + " tokens with mu(x)*samples < 1, which this run almost never draws", 100 * valueShare, 100 * gradShare);
+    return new TailSums(valueAll, valueRare, all, rare);
   }
 
   private static void fillChecks(Metrics m, Truth truth) {

@@ -37,7 +37,8 @@ public final class ResultSchema {
     return ResultRow.fromValues(values);
   }
 
-  static DataType sparkType(Column.Type type) {
+  /** The Spark type of a result column's type. */
+  public static DataType sparkType(Column.Type type) {
     return switch (type) {
       case STRING -> DataTypes.StringType;
       case INT -> DataTypes.IntegerType;

@@ -191,6 +191,7 @@ public final class RunJob {
 
     @Override
     public Iterator<Tuple2<Integer, TripleOutput>> call(List<WorkUnit> units) {
+      FaultInjection.maybeFailFirstAttempt("simulate"); // test only: a no-op unless the test key is set
       long cpu = threadCpuNanos();
       Job j = job.value();
       Grid g = j.grid();
@@ -242,6 +243,7 @@ public final class RunJob {
 
     @Override
     public Iterator<ResultRow> call(Tuple2<Integer, Iterable<TripleOutput>> triple) {
+      FaultInjection.maybeFailFirstAttempt("finish"); // test only: a no-op unless the test key is set
       long cpu = threadCpuNanos();
       Job j = job.value();
       List<ResultRow> rows = new ArrayList<>();

@@ -246,4 +246,26 @@ public final class GridErrorCases {
         csv("q.csv", csvColumn("lp", "-1", "-1")), "references[0].file", "has 2 tokens, but vocab_sizes [16] does not contain 2"));
     return all.stream().map(Arguments::of);
   }
+
+  /**
+   * Cases the run command's test adds to {@link #cases()}: vocabulary sizes at and below the
+   * bottom of the range, and data files of a reference or behaviour (the cases above read them as
+   * a policy).
+   */
+  public static Stream<Arguments> runCases() {
+    List<Case> all = new ArrayList<>();
+    all.add(c("vocab size 0", replace("vocab_sizes: [16]", "vocab_sizes: [0]"), "vocab_sizes[0]", "must be between 2 and 16777216, got 0"));
+    all.add(c("vocab size negative", replace("vocab_sizes: [16]", "vocab_sizes: [-16]"), "vocab_sizes[0]", "must be between 2 and 16777216, got -16"));
+    all.add(c("vocab size 2^31", replace("vocab_sizes: [16]", "vocab_sizes: [2147483648]"), "vocab_sizes[0]", "must be"));
+    all.add(f("behaviour file NaN", replace("on_policy: {}", "file: {path: mu.csv, column: logit}"),
+        csv("mu.csv", sixteen("0.1", "0.2", "NaN")), "behaviours[0].file.path", "token 2 is NaN"));
+    all.add(f("reference file infinite", replace("target_kl: {kl: 0.1}", "file: {path: q.csv, column: logit}"),
+        csv("q.csv", sixteen("inf")), "references[0].file.path", "token 0 is infinite"));
+    all.add(f("reference file lacks the column", replace("target_kl: {kl: 0.1}", "file: {path: q.csv, column: lp}"),
+        csv("q.csv", sixteen()), "references[0].file.column", "no column 'lp'"));
+    all.add(f("behaviour file negative probability", replace("on_policy: {}", "file: {path: mu.csv, column: logit, kind: probs}"),
+        csv("mu.csv", sixteen("0.1", "0.1", "0.1", "-1e-3")), "behaviours[0].file.path", "token 3 is a negative probability"));
+    all.add(f("behaviour file empty", replace("on_policy: {}", "file: {path: mu.csv}"), csv("mu.csv", ""), "behaviours[0].file.path", "file is empty"));
+    return all.stream().map(Arguments::of);
+  }
 }

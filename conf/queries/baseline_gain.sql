@@ -1,0 +1,33 @@
+-- What each baseline buys: the gradient's relative RMSE with the baseline over its relative RMSE
+-- with baseline none, on the same configuration (distributions, estimator, batch size), then
+-- averaged per estimator, baseline, KL level, sampling and batch size. A ratio below 1: the
+-- baseline helps. A config_id in several runs counts once: the greatest run_id.
+--   submit/klbench query --file conf/queries/baseline_gain.sql
+WITH latest AS (
+  SELECT * FROM (
+    SELECT *, row_number() OVER (PARTITION BY config_id ORDER BY run_id DESC) AS run_rank
+    FROM results)
+  WHERE run_rank = 1
+),
+r AS (
+  SELECT vocab_size, policy, reference, behaviour, estimator, batch_size, batches, baseline,
+         pow(10, round(log10(kl), 2)) AS kl_level,
+         behaviour LIKE 'on_policy%' AS on_policy,
+         grad_rel_rmse
+  FROM latest
+  WHERE grad_rel_rmse IS NOT NULL AND kl > 0
+),
+no_baseline AS (
+  SELECT vocab_size, policy, reference, behaviour, estimator, batch_size, batches,
+         grad_rel_rmse AS rel_rmse_none
+  FROM r WHERE baseline = 'none'
+)
+SELECT estimator, baseline, kl_level, on_policy, batch_size,
+       avg(grad_rel_rmse) AS rel_rmse,
+       avg(rel_rmse_none) AS rel_rmse_none,
+       avg(grad_rel_rmse / rel_rmse_none) AS ratio_to_none,
+       count(*) AS configs
+FROM r JOIN no_baseline USING (vocab_size, policy, reference, behaviour, estimator, batch_size, batches)
+WHERE baseline <> 'none'
+GROUP BY estimator, baseline, kl_level, on_policy, batch_size
+ORDER BY estimator, kl_level, on_policy DESC, batch_size, ratio_to_none

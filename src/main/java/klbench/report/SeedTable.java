@@ -1,0 +1,176 @@
+package klbench.report;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import klbench.core.Baseline;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The README's headline table, regenerated from the rows of the seed grid ({@code
+ * conf/grid-seed.yaml}): per on-policy (estimator, baseline), the gradient's relative bias at every
+ * KL level, its direction against the reverse- and forward-KL gradients, its relative RMSE, and a
+ * one-phrase reading of those numbers. Markdown, so it can be pasted into the README as is.
+ *
+ * <p>The claims it shows (the background note, ESTIMATORS.md "What the numbers must show"):
+ * {@code k1/loss} has E[ĝ] = 0 (relative bias 1, no direction); {@code k2/loss} under every
+ * {@code const(c)} baseline is unbiased, with a variance that depends on c; {@code k3/loss} follows
+ * G_fwd = p − q (cos 1) and approaches G only as KL falls.
+ */
+public final class SeedTable {
+  /** Run name of the seed grid; {@code report --seed-table} picks these rows when present. */
+  public static final String SEED_RUN_NAME = "seed";
+  /** Below this the relative bias is zero to rounding. */
+  static final double ZERO = 1e-9;
+
+  private SeedTable() {}
+
+  /** Per (estimator, baseline): the aggregates the table is made of. */
+  private record Line(String estimator, String baseline, Map<Double, Double> biasByKl,
+      Map<Double, Double> cosByKl, Double minCosFwd, Double maxCosFwd, Map<Integer, Double> rmseByBatch,
+      long withCos) {}
+
+  /**
+   * The markdown table of the on-policy feasible rows among {@code rows} (already prepared: see
+   * {@link Report#prepare}).
+   *
+   * @throws Report.NoResultsException when there is no on-policy row with numbers
+   */
+  public static String markdown(Dataset<Row> rows) {
+    Dataset<Row> d = Report.derive(ResultColumns.conform(rows)
+            .filter(expr("infeasible_reason IS NULL AND grad_rel_rmse IS NOT NULL")))
+        .filter(col("on_policy"));
+    List<Row> perKl = d.groupBy("estimator", "baseline", "kl_level")
+        .agg(expr("avg(grad_rel_bias)").as("rel_bias"), expr("avg(cos_g)").as("cos_g"),
+            expr("avg(cos_fwd)").as("cos_fwd"), expr("count(cos_g)").as("with_cos"))
+        .collectAsList();
+    if (perKl.isEmpty()) throw new Report.NoResultsException("no on-policy result rows with numbers for the seed table");
+    TreeSet<Double> levels = new TreeSet<>(Comparator.reverseOrder());
+    for (Row r : perKl) levels.add(Report.d(r, "kl_level"));
+    // RMSE at one KL level, the one closest to 0.1 on the log scale, for every batch size.
+    double rmseLevel = levels.stream()
+        .min(Comparator.comparingDouble(k -> Math.abs(Math.log10(k) + 1))).orElseThrow();
+    List<Row> rmse = d.filter(col("kl_level").equalTo(rmseLevel))
+        .groupBy("estimator", "baseline", "batch_size")
+        .agg(expr("avg(grad_rel_rmse)").as("rel_rmse"))
+        .collectAsList();
+    TreeSet<Integer> batchSizes = new TreeSet<>();
+    for (Row r : rmse) batchSizes.add(((Number) r.getAs("batch_size")).intValue());
+    List<Row> vocab = d.select("vocab_size").distinct().orderBy("vocab_size").collectAsList();
+
+    Map<String, Line> lines = new LinkedHashMap<>();
+    for (Row r : perKl) {
+      String key = r.getAs("estimator") + "|" + r.getAs("baseline");
+      Line l = lines.computeIfAbsent(key, k -> new Line(r.getAs("estimator"), r.getAs("baseline"),
+          new LinkedHashMap<>(), new LinkedHashMap<>(), null, null, new LinkedHashMap<>(), 0));
+      double kl = Report.d(r, "kl_level");
+      l.biasByKl().put(kl, Report.d(r, "rel_bias"));
+      l.cosByKl().put(kl, Report.d(r, "cos_g"));
+      Double fwd = Report.d(r, "cos_fwd");
+      Double min = pick(l.minCosFwd(), fwd, Math::min);
+      Double max = pick(l.maxCosFwd(), fwd, Math::max);
+      lines.put(key, new Line(l.estimator(), l.baseline(), l.biasByKl(), l.cosByKl(), min, max,
+          l.rmseByBatch(), l.withCos() + ((Number) r.getAs("with_cos")).longValue()));
+    }
+    for (Row r : rmse) {
+      Line l = lines.get(r.getAs("estimator") + "|" + r.getAs("baseline"));
+      if (l != null) l.rmseByBatch().put(((Number) r.getAs("batch_size")).intValue(), Report.d(r, "rel_rmse"));
+    }
+    List<Line> ordered = new ArrayList<>(lines.values());
+    ordered.sort(Comparator.comparing(Line::estimator).thenComparingDouble(l -> baselineOrder(l.baseline())));
+
+    StringBuilder md = new StringBuilder();
+    md.append("| estimator | baseline |");
+    for (double k : levels) md.append(" rel. bias, KL ").append(Html.kl(k)).append(" |");
+    md.append(" cos(E ĝ, G), KL ").append(Html.kl(levels.first())).append(" → ").append(Html.kl(levels.last()))
+        .append(" | cos(E ĝ, G_fwd) |");
+    for (int b : batchSizes) md.append(" rel. RMSE, B ").append(b).append(" |");
+    md.append(" reading |\n|---|---|");
+    for (int i = 0; i < levels.size() + 2 + batchSizes.size(); i++) md.append("---:|");
+    md.append("---|\n");
+    for (Line l : ordered) {
+      md.append("| `").append(l.estimator()).append("` | `").append(l.baseline()).append("` |");
+      for (double k : levels) md.append(' ').append(cell(l.biasByKl().get(k))).append(" |");
+      md.append(' ').append(l.withCos() == 0 ? "none (E ĝ = 0)"
+          : cell(l.cosByKl().get(levels.first())) + " → " + cell(l.cosByKl().get(levels.last()))).append(" |");
+      md.append(' ').append(range(l.minCosFwd(), l.maxCosFwd())).append(" |");
+      for (int b : batchSizes) md.append(' ').append(cell(l.rmseByBatch().get(b))).append(" |");
+      md.append(' ').append(reading(l, levels)).append(" |\n");
+    }
+    md.append("\nOn-policy; mean over vocabulary sizes ").append(join(vocab))
+        .append(" and policies. Relative bias ‖E[ĝ] − G‖/‖G‖ (exact where it exists); cosines of E[ĝ] with the")
+        .append(" reverse-KL gradient G and the forward-KL gradient G_fwd = p − q; relative RMSE")
+        .append(" √E‖ĝ_B − G‖²/‖G‖ at KL ").append(Html.kl(rmseLevel)).append(" per batch size B.")
+        .append(" Regenerate: `submit/klbench run --grid conf/grid-seed.yaml`, then")
+        .append(" `submit/klbench report --seed-table`.\n");
+    return md.toString();
+  }
+
+  /** f(a, b), or whichever of the two is not null. */
+  private static Double pick(Double a, Double b, java.util.function.DoubleBinaryOperator f) {
+    if (a == null) return b;
+    if (b == null) return a;
+    return f.applyAsDouble(a, b);
+  }
+
+  /** What the numbers of one line say, in a few words. */
+  private static String reading(Line l, TreeSet<Double> levels) {
+    if (l.withCos() == 0) return "E[ĝ] = 0: no signal at any KL";
+    double maxBias = l.biasByKl().values().stream().filter(v -> v != null).mapToDouble(v -> v).max().orElse(Double.NaN);
+    if (maxBias <= ZERO) return "unbiased at every KL";
+    boolean followsFwd = l.minCosFwd() != null && l.minCosFwd() >= 1 - ZERO;
+    boolean falls = true;
+    Double prev = null;
+    for (double k : levels) {
+      Double b = l.biasByKl().get(k);
+      if (b == null) continue;
+      if (prev != null && !(b < prev)) falls = false;
+      prev = b;
+    }
+    String fwd = followsFwd ? "follows G_fwd = p − q" : "biased";
+    return falls ? fwd + "; bias falls with KL" : fwd;
+  }
+
+  /** Baselines in a reading order: const(c) by c with none at c = 0, then loo, oracle. */
+  static double baselineOrder(String baseline) {
+    try {
+      Baseline b = Baseline.parse(baseline);
+      return switch (b.kind()) {
+        case NONE -> 0.0;
+        case CONST -> b.constant();
+        case LOO -> 1e9;
+        case ORACLE -> 2e9;
+      };
+    } catch (RuntimeException e) {
+      return 3e9;
+    }
+  }
+
+  private static String cell(Double v) {
+    if (v == null || v.isNaN()) return "–";
+    double a = Math.abs(v);
+    if (a != 0 && a < ZERO) return "0 (<1e-9)";
+    return Html.num(v);
+  }
+
+  private static String range(Double lo, Double hi) {
+    if (lo == null || hi == null) return "none";
+    String a = String.format(Locale.ROOT, "%.6f", lo);
+    String b = String.format(Locale.ROOT, "%.6f", hi);
+    return a.equals(b) ? Html.num(lo) : Html.num(lo) + " – " + Html.num(hi);
+  }
+
+  private static String join(List<Row> rows) {
+    StringBuilder b = new StringBuilder();
+    for (Row r : rows) b.append(b.length() == 0 ? "" : ", ").append(String.valueOf(r.get(0)));
+    return b.toString();
+  }
+}

@@ -1,0 +1,390 @@
+package klbench.report;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import klbench.results.Column;
+import klbench.results.ResultRow;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The report on realistic rows from the core ({@link ResultFixtures#standard}): 12 feasible triples
+ * (V 16 and 64, KL 0.01/0.1/1, on- and off-policy), 7 estimators incl. presets, baselines none and
+ * loo, B 1 and 8, one infeasible triple, loo at B = 1 infeasible; one row marked inconsistent.
+ * One local Spark session for the class; the report is written once, to target/test-report/.
+ */
+class ReportTest {
+  static SparkSession spark;
+  static Dataset<Row> results;
+  static Path out;
+  static Path index;
+  static String html;
+  /** The row marked inconsistent: its config_id, estimator and baseline. */
+  static String badConfig;
+  static final String BAD_ESTIMATOR = "verl.low_var_kl";
+  static final String BAD_BASELINE = "none";
+  static final String MC_NOTE = "injected: heavy tail";
+
+  static Path home() {
+    return Path.of(System.getProperty("klbench.home", "."));
+  }
+
+  @BeforeAll
+  static void writeReport() throws IOException {
+    spark = SparkSession.builder().master("local[2]").appName("ReportTest")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
+    List<ResultRow> rows = ResultFixtures.standard("run-1");
+    // One row made inconsistent by hand (200 batches agree with the formulas everywhere): the
+    // on-policy V = 16, KL 0.1, B 8 row of verl.low_var_kl with baseline none.
+    for (ResultRow r : rows) {
+      if (BAD_ESTIMATOR.equals(r.get(Column.ESTIMATOR)) && BAD_BASELINE.equals(r.get(Column.BASELINE))
+          && Integer.valueOf(16).equals(r.get(Column.VOCAB_SIZE)) && Integer.valueOf(8).equals(r.get(Column.BATCH_SIZE))
+          && "on_policy()".equals(r.get(Column.BEHAVIOUR)) && "target_kl(kl=0.1)".equals(r.get(Column.REFERENCE))) {
+        r.set(Column.CONSISTENT, false).set(Column.GRAD_MSE_Z, 7.5).set(Column.MC_NOTE, MC_NOTE);
+        badConfig = (String) r.get(Column.CONFIG_ID);
+      }
+    }
+    assertNotNull(badConfig);
+    results = ResultFixtures.dataset(spark, rows).cache();
+    results.createOrReplaceTempView("results");
+    out = home().resolve("target/test-report/ReportTest");
+    index = Report.write(results, out, null);
+    html = Files.readString(index, StandardCharsets.UTF_8);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) spark.stop();
+  }
+
+  static List<Path> pngs() throws IOException {
+    try (Stream<Path> s = Files.list(index.getParent())) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".png")).sorted().toList();
+    }
+  }
+
+  @Test
+  void everyChartIsANonEmptyPngThatImageIoReads() throws IOException {
+    List<Path> files = pngs();
+    Set<String> names = files.stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    for (String mode : List.of("on", "off")) {
+      for (String chart : List.of("value_rel_bias_", "value_rel_std_", "grad_rel_bias_", "grad_cos_", "grad_cos_fwd_")) {
+        assertTrue(names.contains(chart + mode + ".png"), chart + mode + ".png missing from " + names);
+      }
+    }
+    // One RMSE-against-batch-size chart per estimator (7).
+    assertEquals(7, names.stream().filter(n -> n.startsWith("rmse_vs_batch_")).count(), names.toString());
+    byte[] signature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    for (Path p : files) {
+      byte[] bytes = Files.readAllBytes(p);
+      assertTrue(bytes.length > 2000, p + " is only " + bytes.length + " bytes");
+      assertArrayEquals(signature, Arrays.copyOf(bytes, 8), p + " lacks the PNG signature");
+      BufferedImage img = ImageIO.read(p.toFile());
+      assertNotNull(img, p + " is not readable");
+      assertTrue(img.getWidth() > 0 && img.getHeight() > 0, p + " has no pixels");
+    }
+  }
+
+  @Test
+  void htmlReferencesExactlyTheFilesWrittenAndNothingOnline() throws IOException {
+    Matcher m = Pattern.compile("<img[^>]*\\ssrc=\"([^\"]+)\"").matcher(html);
+    Set<String> referenced = new HashSet<>();
+    while (m.find()) assertTrue(referenced.add(m.group(1)), "referenced twice: " + m.group(1));
+    Set<String> listed;
+    try (Stream<Path> s = Files.list(index.getParent())) {
+      listed = s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    }
+    assertTrue(listed.remove("index.html"));
+    assertEquals(listed, referenced);
+    for (String online : List.of("http://", "https://", "<script", "<link", "@import", "url(", "//cdn")) {
+      assertFalse(html.contains(online), "the page must not load anything: found " + online);
+    }
+  }
+
+  static Map<String, List<String>> leaderboardsInHtml() {
+    return leaderboardsOf(html);
+  }
+
+  /** Every leaderboard table of a page: key "kl|mode|batch" to its (estimator, baseline) rows. */
+  static Map<String, List<String>> leaderboardsOf(String html) {
+    Map<String, List<String>> boards = new LinkedHashMap<>();
+    Matcher t = Pattern.compile(
+        "<table class=\"data leaderboard\" data-kl=\"([^\"]+)\" data-mode=\"(on|off)\" data-batch=\"(\\d+)\">(.*?)</table>",
+        Pattern.DOTALL).matcher(html);
+    while (t.find()) {
+      List<String> rows = new ArrayList<>();
+      Matcher r = Pattern.compile("data-estimator=\"([^\"]+)\" data-baseline=\"([^\"]+)\"").matcher(t.group(4));
+      while (r.find()) rows.add(r.group(1) + " + " + r.group(2));
+      boards.put(Double.parseDouble(t.group(1)) + "|" + t.group(2) + "|" + t.group(3), rows);
+    }
+    return boards;
+  }
+
+  @Test
+  void leaderboardOrderMatchesASparkSqlQueryOfTheSameRows() {
+    List<Row> expected = spark.sql(
+        "SELECT kl_level, on_policy, batch_size, estimator, baseline, avg(grad_rel_rmse) AS r FROM ("
+            + " SELECT *, pow(10, round(log10(kl), 2)) AS kl_level, behaviour = 'on_policy()' AS on_policy"
+            + " FROM results WHERE infeasible_reason IS NULL)"
+            + " GROUP BY kl_level, on_policy, batch_size, estimator, baseline"
+            + " ORDER BY kl_level, on_policy DESC, batch_size, round(log10(r), 9) ASC NULLS LAST, estimator, baseline")
+        .collectAsList();
+    Map<String, List<String>> want = new LinkedHashMap<>();
+    for (Row r : expected) {
+      String key = r.getDouble(0) + "|" + (r.getBoolean(1) ? "on" : "off") + "|" + r.getInt(2);
+      want.computeIfAbsent(key, k -> new ArrayList<>()).add(r.getString(3) + " + " + r.getString(4));
+    }
+    Map<String, List<String>> got = leaderboardsInHtml();
+    // 3 KL levels x 2 samplings x 2 batch sizes; at B = 1 loo is infeasible, so 7 rows, else 14.
+    assertEquals(12, want.size());
+    assertEquals(List.copyOf(want.keySet()), List.copyOf(got.keySet()), "tables and their order");
+    want.forEach((k, rows) -> assertEquals(rows, got.get(k), "leaderboard " + k));
+    assertEquals(6, got.values().stream().filter(v -> v.size() == 7).count(), "B = 1 tables: 7 rows");
+    assertEquals(6, got.values().stream().filter(v -> v.size() == 14).count(), "B = 8 tables: 14 rows");
+  }
+
+  @Test
+  void theInconsistentRowIsMarkedInItsLeaderboardAndListed() {
+    Matcher row = Pattern.compile("<tr class=\"inconsistent\" data-estimator=\"([^\"]+)\" data-baseline=\"([^\"]+)\">(.*?)</tr>",
+        Pattern.DOTALL).matcher(html);
+    List<String> marked = new ArrayList<>();
+    while (row.find()) {
+      marked.add(row.group(1) + " + " + row.group(2));
+      assertTrue(row.group(3).contains("⚠ 1/2"), "mark with the count of configurations: " + row.group(3));
+    }
+    assertEquals(List.of(BAD_ESTIMATOR + " + " + BAD_BASELINE), marked);
+    // ... in the on-policy KL 0.1, B 8 table, and listed by config_id (only it: infeasible rows,
+    // whose consistent is false, are not "inconsistent").
+    String table = html.substring(html.indexOf("data-kl=\"0.1\" data-mode=\"on\" data-batch=\"8\""));
+    table = table.substring(0, table.indexOf("</table>"));
+    assertTrue(table.contains("class=\"inconsistent\" data-estimator=\"" + BAD_ESTIMATOR + "\""));
+    Matcher listed = Pattern.compile("data-config=\"([0-9a-f]+)\"").matcher(html);
+    List<String> configs = new ArrayList<>();
+    while (listed.find()) configs.add(listed.group(1));
+    assertEquals(List.of(badConfig), configs);
+    String listed0 = html.substring(html.indexOf("data-config=\"" + badConfig + "\""));
+    assertTrue(listed0.substring(0, listed0.indexOf("</tr>")).contains(MC_NOTE), "its mc_note is shown");
+  }
+
+  @Test
+  void infeasibleRowsAreListedApartAndEnterNoTable() {
+    String section = html.substring(html.indexOf("<section id=\"infeasible\">"));
+    assertTrue(section.contains("KL(p||q) is infinite"), "the infeasible triple's reason");
+    assertTrue(section.contains("loo needs batch_size &gt;= 2"), "loo at B = 1");
+    String before = html.substring(0, html.indexOf("<section id=\"infeasible\">"));
+    assertFalse(before.contains("probs(values="), "the infeasible reference must not be averaged anywhere");
+    long infeasible = results.filter("infeasible_reason IS NOT NULL").count();
+    long total = results.count();
+    assertTrue(html.contains(total + " result rows (" + (total - infeasible) + " with numbers, " + infeasible + " infeasible)"));
+  }
+
+  @Test
+  void missingNumbersShowAsDashesNeverAsNullOrNaN() {
+    for (String bad : List.of(">null<", "NaN", "Infinity", "null ±")) assertFalse(html.contains(bad), bad);
+    // k1/loss on-policy: E[ĝ] = 0, so both cosines are missing; loo: no exact RMSE.
+    String table = html.substring(html.indexOf("data-kl=\"0.1\" data-mode=\"on\" data-batch=\"8\""));
+    table = table.substring(0, table.indexOf("</table>"));
+    String k1 = rowOf(table, "k1/loss", "none");
+    assertEquals(2, count(k1, "<td class=\"n\">—</td>"), k1);
+    String loo = rowOf(table, "k3/loss", "loo");
+    List<String> cells = cells(loo);
+    assertEquals("—", cells.get(9), "rel. RMSE exact of loo: " + cells);
+    assertTrue(cells.get(10).contains(" ± "), "rel. RMSE MC ± se of loo: " + cells);
+    assertTrue(html.contains("no cosine for k1/loss"), "the page says why k1/loss has no direction");
+  }
+
+  @Test
+  void answerBoxPicksTheLowestRmseUnbiasedEstimatorForEachLevelAndBatchSize() {
+    List<Row> best = spark.sql(
+        "SELECT kl_level, on_policy, batch_size, name FROM ("
+            + " SELECT *, row_number() OVER (PARTITION BY kl_level, on_policy, batch_size"
+            + "   ORDER BY round(log10(r), 9), estimator, baseline) AS place FROM ("
+            + "  SELECT kl_level, on_policy, batch_size, estimator, baseline,"
+            + "   estimator || CASE WHEN baseline = 'none' THEN '' ELSE ' + ' || baseline END AS name,"
+            + "   avg(grad_rel_rmse) AS r, avg(grad_rel_bias) AS b"
+            + "   FROM (SELECT *, pow(10, round(log10(kl), 2)) AS kl_level, behaviour = 'on_policy()' AS on_policy"
+            + "    FROM results WHERE infeasible_reason IS NULL)"
+            + "   GROUP BY kl_level, on_policy, batch_size, estimator, baseline)"
+            + "  WHERE b <= " + Report.UNBIASED_ISH + ")"
+            + " WHERE place = 1 ORDER BY kl_level, on_policy DESC, batch_size")
+        .collectAsList();
+    String box = html.substring(html.indexOf("<section class=\"answer\""), html.indexOf("</section>"));
+    Matcher m = Pattern.compile("<tr><td class=\"n\">([^<]+)</td><td>(on|off)-policy</td><td class=\"n\">(\\d+)</td><td><b>([^<]+)</b>")
+        .matcher(box);
+    List<String> got = new ArrayList<>();
+    while (m.find()) got.add(m.group(2) + "|" + m.group(3) + "|" + m.group(4));
+    List<String> want = best.stream()
+        .map(r -> (r.getBoolean(1) ? "on" : "off") + "|" + r.getInt(2) + "|" + r.getString(3)).toList();
+    assertEquals(12, want.size());
+    assertEquals(want, got);
+    // An estimator with E[ĝ] = 0 is never named, however low its error (k1/loss + loo is 0
+    // exactly, relative RMSE 1, first in every B = 8 table); biased ones with a lower error are, and
+    // so is a loo variant whose simulated bias R = 200 batches cannot tell from 0 (on-policy, loo
+    // leaves E[ĝ] unchanged: k1/reward + loo at KL 1, B 8).
+    assertFalse(box.contains("k1/loss + loo"), box);
+    assertTrue(box.contains("but a relative bias of"), "biased estimators with lower error are named");
+    assertTrue(box.contains("<b>k1/reward + loo</b> has a lower RMSE (1.34); its bias is only simulated"), box);
+  }
+
+  @Test
+  void emptyResultsGiveAOneLineErrorAndWriteNothing(@TempDir Path tmp) {
+    Dataset<Row> empty = spark.createDataFrame(List.of(), ResultColumns.schema());
+    Report.NoResultsException e = assertThrows(Report.NoResultsException.class, () -> Report.write(empty, tmp, null));
+    assertEquals("no result rows", e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("report")));
+    Report.NoResultsException run = assertThrows(Report.NoResultsException.class,
+        () -> Report.write(results, tmp, "no-such-run"));
+    assertEquals("no result rows of run 'no-such-run' (runs present: run-1)", run.getMessage());
+    assertFalse(Files.exists(tmp.resolve("report")));
+  }
+
+  @Test
+  void latestRunWinsPerConfigByRunIdWithoutATimestamp() {
+    Dataset<Row> older = results.withColumn("grad_rel_rmse", org.apache.spark.sql.functions.lit(99.0))
+        .withColumn("run_id", org.apache.spark.sql.functions.lit("run-0"));
+    Dataset<Row> extra = older.limit(3).withColumn("config_id",
+        org.apache.spark.sql.functions.concat(org.apache.spark.sql.functions.col("config_id"),
+            org.apache.spark.sql.functions.lit("-old-only")));
+    Dataset<Row> prepared = Report.prepare(older.unionByName(results).unionByName(extra), null);
+    assertEquals(results.count() + 3, prepared.count());
+    assertEquals(3, prepared.filter("run_id = 'run-0'").count(), "only the configs no later run has");
+    assertEquals(0, prepared.filter("grad_rel_rmse = 99.0 AND config_id NOT LIKE '%-old-only'").count());
+    assertEquals(results.count(), Report.prepare(older.unionByName(results), "run-0").count(), "--run keeps that run");
+  }
+
+  @Test
+  void optionalColumnsMissingFromOlderRowsReadAsNull(@TempDir Path tmp) throws IOException {
+    Dataset<Row> old = results.drop("infeasible_reason", "samples_per_second");
+    Path report = Report.write(old, tmp, null);
+    String page = Files.readString(report);
+    // Without infeasible_reason, rows without numbers are still kept apart, with a note.
+    assertTrue(page.contains("no numbers (no reason recorded by this run)"));
+    assertEquals(leaderboardsInHtml().keySet(), leaderboardsOf(page).keySet());
+  }
+
+  @Test
+  void onlyInfeasibleRowsGiveAPageThatSaysSoWithoutCharts(@TempDir Path tmp) throws IOException {
+    Path report = Report.write(results.filter("infeasible_reason IS NOT NULL"), tmp, null);
+    String page = Files.readString(report);
+    assertTrue(page.contains("Every row of these results is infeasible"));
+    assertTrue(page.contains("KL(p||q) is infinite"));
+    assertFalse(page.contains("<img"));
+    try (Stream<Path> s = Files.list(report.getParent())) {
+      assertEquals(List.of("index.html"), s.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  @Test
+  void aWrittenReportReplacesTheOldOneWhole(@TempDir Path tmp) throws IOException {
+    Files.createDirectories(tmp.resolve("report"));
+    Files.writeString(tmp.resolve("report/stale_chart.png"), "old");
+    Report.write(results.filter("vocab_size = 16"), tmp, null);
+    assertFalse(Files.exists(tmp.resolve("report/stale_chart.png")));
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertEquals(List.of("report"), s.map(p -> p.getFileName().toString()).toList(), "no staging left behind");
+    }
+  }
+
+  @Test
+  void namedQueriesRunAgainstTheResultsViewAndAgreeWithTheReport() throws IOException {
+    Path dir = home().resolve("conf/queries");
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(p -> p.toString().endsWith(".sql")).sorted().toList();
+    }
+    assertEquals(List.of("baseline_gain.sql", "best_preset.sql", "inconsistent.sql", "off_policy_bias.sql", "runs.sql"),
+        files.stream().map(p -> p.getFileName().toString()).toList());
+    Map<String, List<Row>> out = new LinkedHashMap<>();
+    for (Path f : files) out.put(f.getFileName().toString(), spark.sql(Files.readString(f)).collectAsList());
+
+    List<Row> inconsistent = out.get("inconsistent.sql");
+    assertEquals(List.of(badConfig), inconsistent.stream().map(r -> (String) r.getAs("config_id")).toList());
+    assertEquals(MC_NOTE, inconsistent.get(0).getAs("mc_note"));
+
+    // best_preset: the first preset of each leaderboard table of the page.
+    Map<String, List<String>> boards = leaderboardsInHtml();
+    List<Row> best = out.get("best_preset.sql");
+    assertEquals(12, best.size());
+    for (Row r : best) {
+      String key = r.<Double>getAs("kl_level") + "|" + (r.<Boolean>getAs("on_policy") ? "on" : "off") + "|"
+          + r.<Integer>getAs("batch_size");
+      String firstPreset = boards.get(key).stream().filter(e -> Report.isPreset(e.split(" \\+ ")[0])).findFirst().orElseThrow();
+      assertEquals(firstPreset, r.getAs("preset") + " + " + r.getAs("baseline"), key);
+    }
+
+    // off_policy_bias: with baseline none, k2/loss (a = ℓ, no importance weight) is unbiased
+    // on-policy only, while k1/reward and trl.grpo (a = wℓ) stay unbiased off-policy. (With loo
+    // they do not: E_μ[s] = μ − p ≠ 0 makes any baseline without w biased off-policy.)
+    List<Row> off = out.get("off_policy_bias.sql");
+    Set<String> offNames = off.stream().filter(r -> "none".equals(r.getAs("baseline")))
+        .map(r -> (String) r.getAs("estimator")).collect(Collectors.toSet());
+    assertTrue(offNames.contains("k2/loss"), offNames.toString());
+    assertFalse(offNames.contains("k1/reward") || offNames.contains("trl.grpo"), offNames.toString());
+    for (Row r : off) assertTrue(r.<Double>getAs("rel_bias_off") > 0.05 && r.<Double>getAs("rel_bias_on") <= 0.01);
+
+    // baseline_gain: loo against none at B 8 (loo at B 1 is infeasible), 7 estimators x 3 KL x 2 samplings.
+    List<Row> gain = out.get("baseline_gain.sql");
+    assertEquals(42, gain.size());
+    for (Row r : gain) {
+      assertEquals("loo", r.getAs("baseline"));
+      assertEquals(8, (int) r.<Integer>getAs("batch_size"));
+      double ratio = r.<Double>getAs("ratio_to_none");
+      assertTrue(ratio > 0 && Double.isFinite(ratio), r.toString());
+    }
+
+    List<Row> runs = out.get("runs.sql");
+    assertEquals(1, runs.size());
+    assertEquals("run-1", runs.get(0).getAs("run_id"));
+    assertEquals(results.count(), (long) runs.get(0).<Long>getAs("row_count"));
+    assertEquals(results.filter("infeasible_reason IS NOT NULL").count(), (long) runs.get(0).<Long>getAs("infeasible"));
+    assertEquals(1L, (long) runs.get(0).<Long>getAs("inconsistent"));
+  }
+
+  private static String rowOf(String table, String estimator, String baseline) {
+    int i = table.indexOf("data-estimator=\"" + estimator + "\" data-baseline=\"" + baseline + "\"");
+    assertTrue(i >= 0, estimator + " + " + baseline + " not in table");
+    return table.substring(i, table.indexOf("</tr>", i));
+  }
+
+  private static List<String> cells(String row) {
+    Matcher m = Pattern.compile("<td[^>]*>(.*?)</td>", Pattern.DOTALL).matcher(row);
+    List<String> out = new ArrayList<>();
+    while (m.find()) out.add(m.group(1).replaceAll("<[^>]+>", "").trim());
+    return out;
+  }
+
+  private static int count(String s, String what) {
+    int n = 0;
+    for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) n++;
+    return n;
+  }
+}
