@@ -31,7 +31,7 @@ final class RunSummary {
     double core = o.coreMillis() / 1000.0;
     double simulation = o.simulationMillis() / 1000.0;
     b.append(String.format(Locale.ROOT,
-        "time %.1f s: Spark start-up %.1f s, simulation %.1f s, writing %.1f s, the rest %.1f s%n",
+        "time %.1f s: start-up (JVM, grid, Spark) %.1f s, simulation %.1f s, writing %.1f s, the rest %.1f s%n",
         (startupMillis + o.wallMillis()) / 1000.0, startupMillis / 1000.0, simulation, o.writeMillis() / 1000.0,
         (o.wallMillis() - o.simulationMillis() - o.writeMillis()) / 1000.0));
     b.append(String.format(Locale.ROOT,
