@@ -69,10 +69,14 @@ public record Estimator(
 
   /** {@link #coefficientAt(double, double)} given em1 = expm1(−ℓ) of the unclamped ℓ. */
   public double coefficientAt(double logRatio, double importanceRatio, double em1) {
-    double f = valueAt(logRatio, em1);
+    return coefficientAt(logRatio, importanceRatio, em1, valueAt(logRatio, em1));
+  }
+
+  /** The same, given f = {@link #valueAt(double, double)} already computed for this token. */
+  double coefficientAt(double logRatio, double importanceRatio, double em1, double value) {
     double df = derivativeAt(logRatio, em1);
     double clip = ratioClip == null ? Double.POSITIVE_INFINITY : ratioClip;
-    return rule.coefficient(f, df, importanceRatio, logRatio, clip);
+    return rule.coefficient(value, df, importanceRatio, logRatio, clip);
   }
 
   /** f at the log-ratio clamped to ±clampLogRatio (its expm1 recomputed only where that clamp bites). */

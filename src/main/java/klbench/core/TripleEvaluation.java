@@ -163,7 +163,7 @@ public final class TripleEvaluation {
       }
       double l = t.logRatio[x];
       double f = est.valueAt(l, em1(x));
-      double a = est.coefficientAt(l, t.importance[x], em1(x));
+      double a = est.coefficientAt(l, t.importance[x], em1(x), f);
       if (!Double.isFinite(f) || !Double.isFinite(a)) {
         problems[k] = "estimator " + est.name() + " overflows at token " + x + " (log-ratio "
             + l + ", importance ratio " + t.importance[x] + ")";
