@@ -3,7 +3,9 @@
 -- and behaviours at that level, with its relative bias and the share of bias in its squared error.
 -- KL level: KL(p||q) rounded to 0.01 in log10, as in the report; presets with the same numbers
 -- (equal to 9 significant digits) are ranked by name. A config_id in several runs counts once:
--- the row of the greatest run_id.
+-- the row of the greatest run_id. Only presets that are a gradient at all compete (mean relative
+-- bias below 0.5, as in the report's answer box): an estimator whose expected gradient is 0, such
+-- as k1 under the loss rule, has a relative RMSE near 1 at large batches and would otherwise "win".
 --   submit/klbench query --file conf/queries/best_preset.sql
 WITH latest AS (
   SELECT * FROM (
@@ -35,6 +37,7 @@ ranked AS (
                             ORDER BY round(log10(avg(grad_rel_rmse)), 9), preset, baseline) AS place
   FROM presets
   GROUP BY kl_level, on_policy, batch_size, preset, baseline
+  HAVING avg(grad_rel_bias) < 0.5
 )
 SELECT kl_level, on_policy, batch_size, preset, baseline, rel_rmse, rel_bias, bias_share, configs
 FROM ranked
