@@ -330,15 +330,26 @@ class ReportTest {
     assertEquals(List.of(badConfig), inconsistent.stream().map(r -> (String) r.getAs("config_id")).toList());
     assertEquals(MC_NOTE, inconsistent.get(0).getAs("mc_note"));
 
-    // best_preset: the first preset of each leaderboard table of the page.
+    // best_preset: the first preset of each leaderboard table of the page that is a gradient at
+    // all (mean relative bias < 0.5 over the table's rows, as the query and the answer box ask).
+    Map<String, Double> meanRelBias = new LinkedHashMap<>();
+    for (Row r : spark.sql("SELECT pow(10, round(log10(kl), 2)) AS kl_level, behaviour = 'on_policy()' AS on_policy,"
+        + " batch_size, estimator, baseline, avg(grad_rel_bias) AS b FROM results WHERE infeasible_reason IS NULL"
+        + " GROUP BY 1, 2, 3, 4, 5").collectAsList()) {
+      meanRelBias.put(r.getDouble(0) + "|" + (r.getBoolean(1) ? "on" : "off") + "|" + r.getInt(2) + "|"
+          + r.getString(3) + " + " + r.getString(4), r.getDouble(5));
+    }
     Map<String, List<String>> boards = leaderboardsInHtml();
     List<Row> best = out.get("best_preset.sql");
     assertEquals(12, best.size());
     for (Row r : best) {
       String key = r.<Double>getAs("kl_level") + "|" + (r.<Boolean>getAs("on_policy") ? "on" : "off") + "|"
           + r.<Integer>getAs("batch_size");
-      String firstPreset = boards.get(key).stream().filter(e -> Report.isPreset(e.split(" \\+ ")[0])).findFirst().orElseThrow();
+      String firstPreset = boards.get(key).stream()
+          .filter(e -> Report.isPreset(e.split(" \\+ ")[0]) && meanRelBias.get(key + "|" + e) < 0.5)
+          .findFirst().orElseThrow();
       assertEquals(firstPreset, r.getAs("preset") + " + " + r.getAs("baseline"), key);
+      assertTrue(r.<Double>getAs("rel_bias") < 0.5, key);
     }
 
     // off_policy_bias: with baseline none, k2/loss (a = ℓ, no importance weight) is unbiased
