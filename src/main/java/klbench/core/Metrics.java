@@ -47,9 +47,10 @@ public final class Metrics implements Serializable {
   public String problem;
 
   /**
-   * Null, or a note that Monte Carlo cannot be expected to agree with exact: more than {@code
-   * TripleEvaluation.TAIL_SHARE} of an exact variance comes from tokens expected fewer than once in
-   * the run's samples (μ(x)·B·R &lt; 1), so a finite run almost never sees what dominates it.
+   * Null, or, on a row that is not consistent, why Monte Carlo cannot be expected to agree with
+   * exact: more than {@code TripleEvaluation.TAIL_SHARE} of an exact variance comes from tokens
+   * expected fewer than once in the run's samples (μ(x)·B·R &lt; 1), so a finite run almost never
+   * sees what dominates it.
    */
   public String mcNote;
 

@@ -482,7 +482,8 @@ public final class TripleEvaluation {
         if (b.kind() == Baseline.Kind.LOO && looDense == null) looDense = new double[t.size];
         fillMonteCarloGradient(m, k, jb, b, batchSize, batches, merged, countsDense, looDense, column, truth);
         fillChecks(m, truth);
-        m.mcNote = tail.note(b.tokenOnly() ? constantShift(k, b) : Double.NaN);
+        // A note explains a disagreement; a consistent row needs none.
+        m.mcNote = m.consistent ? null : tail.note(b.tokenOnly() ? constantShift(k, b) : Double.NaN);
       }
     }
     return out;

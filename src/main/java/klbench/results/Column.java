@@ -36,8 +36,8 @@ public enum Column {
   /** Null for a row with numbers; else why it has none (infeasible triple, overflow). */
   INFEASIBLE_REASON(Type.STRING),
   /**
-   * Null, or why Monte Carlo cannot be expected to match exact here: most of an exact variance
-   * comes from tokens too rare to be drawn in this many samples (a heavy tail).
+   * Null, or, on a row that is not consistent, why Monte Carlo cannot be expected to match exact
+   * there: much of an exact variance comes from tokens too rare to be drawn in this many samples.
    */
   MC_NOTE(Type.STRING);
 
