@@ -33,14 +33,41 @@ public enum GradientRule {
   double coefficient(double f, double df, double w, double l, double ratioClip) {
     return switch (this) {
       case LOSS -> df;
-      case LOSS_RATIO -> w * (f + df);
-      case LOSS_RATIO_DETACHED -> w * df;
-      case LOSS_SCORE -> f + df;
-      case REWARD -> w * f;
+      case LOSS_RATIO -> lossRatio(f, df, w);
+      case LOSS_RATIO_DETACHED -> ratioDetached(df, w);
+      case LOSS_SCORE -> score(f, df);
+      case REWARD -> reward(f, w);
       case STRAIGHT_THROUGH -> l;
-      case STRAIGHT_THROUGH_RATIO -> Math.min(w, ratioClip) * l;
+      case STRAIGHT_THROUGH_RATIO -> clippedRatio(w, ratioClip) * l;
     };
   }
+
+  /**
+   * {@link #coefficient} over the first n tokens, into {@code out}, from the columns f, f′, w and
+   * ℓ: the same formulas with the switch outside the loop, so each case is a plain loop.
+   */
+  void coefficients(double[] f, double[] df, double[] w, double[] l, double ratioClip, double[] out, int n) {
+    switch (this) {
+      case LOSS -> System.arraycopy(df, 0, out, 0, n);
+      case LOSS_RATIO -> { for (int x = 0; x < n; x++) out[x] = lossRatio(f[x], df[x], w[x]); }
+      case LOSS_RATIO_DETACHED -> { for (int x = 0; x < n; x++) out[x] = ratioDetached(df[x], w[x]); }
+      case LOSS_SCORE -> { for (int x = 0; x < n; x++) out[x] = score(f[x], df[x]); }
+      case REWARD -> { for (int x = 0; x < n; x++) out[x] = reward(f[x], w[x]); }
+      case STRAIGHT_THROUGH -> System.arraycopy(l, 0, out, 0, n);
+      case STRAIGHT_THROUGH_RATIO -> { for (int x = 0; x < n; x++) out[x] = clippedRatio(w[x], ratioClip) * l[x]; }
+    }
+  }
+
+  // One definition of each formula, read by both the per-token and the array forms.
+  private static double lossRatio(double f, double df, double w) { return w * (f + df); }
+
+  private static double ratioDetached(double df, double w) { return w * df; }
+
+  private static double score(double f, double df) { return f + df; }
+
+  private static double reward(double f, double w) { return w * f; }
+
+  private static double clippedRatio(double w, double clip) { return Math.min(w, clip); }
 
   public static GradientRule byId(String id) {
     for (GradientRule r : values()) if (r.id.equals(id)) return r;

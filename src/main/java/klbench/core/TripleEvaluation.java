@@ -2,7 +2,9 @@ package klbench.core;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.AliasMethodDiscreteSampler;
 import org.apache.commons.rng.sampling.distribution.DiscreteSampler;
@@ -51,6 +53,8 @@ public final class TripleEvaluation {
   private final boolean anyLoo;
   /** expm1(−ℓ(x)), computed once for all k3 estimators; null when none uses it. */
   private final double[] em1;
+  /** μ(x)·‖e_x − p‖² = μ(x)(1 − 2p(x) + ‖p‖²): the weight of a(x)² in E‖ĝ‖². */
+  private final double[] muKappa;
   /** Per estimator: why it has no numbers (overflow), or null. */
   private final String[] problems;
   private final ValueSums[] exact;
@@ -60,11 +64,18 @@ public final class TripleEvaluation {
   private volatile SamplingTables sampling;
 
   /**
-   * What the Monte Carlo hot loop reads: Walker's alias table of μ, and one row per token of
-   * [p_x, G_x, a_1(x), …, a_E(x)], so that a sampled token's every number sits in one or two
-   * cache lines.
+   * What the Monte Carlo hot loop reads: Walker's alias table of μ; one row per token of its
+   * coefficients [a_1(x), …, a_E(x), 0 …], {@code columns} wide, starting at {@code offset}; and
+   * [p_x, G_x] per token, apart from the rows so that a row of 8 columns is exactly two cache lines.
    */
-  private record SamplingTables(SharedStateDiscreteSampler alias, double[] rows, int stride) {}
+  private record SamplingTables(SharedStateDiscreteSampler alias, double[] rows, int offset, int columns, double[] pg) {
+    /**
+     * Where rows start: a large array is allocated at the start of a (G1) heap region, its
+     * elements 16 bytes further; 6 more doubles put every row of a multiple of 8 columns on
+     * 64-byte cache-line boundaries. Only speed depends on it.
+     */
+    static final int ALIGN = 6;
+  }
 
   // Per-triple constants.
   private final double gg;
@@ -105,22 +116,33 @@ public final class TripleEvaluation {
     if (em1 != null) {
       for (int x = 0; x < v; x++) em1[x] = ValueFunction.em1(t.logRatio[x]);
     }
+    muKappa = new double[v];
+    for (int x = 0; x < v; x++) muKappa[x] = t.mu[x] * kappa(x);
     problems = new String[e];
     exact = new ValueSums[e];
     exactGradient = new GradientSums[e * j];
     if (t.feasible()) {
-      double[] column = new double[v];
-      double[] values = new double[v];
+      EstimatorColumns columns = new EstimatorColumns(t, em1);
+      // The value's mean and variance depend on the value function and its clamps only.
+      Map<EstimatorColumns.ValueKey, double[]> valueMoments = new HashMap<>();
       for (int k = 0; k < e; k++) {
-        exact[k] = prepareEstimator(k, column, values);
+        exact[k] = prepareEstimator(k, columns, valueMoments);
         if (exact[k] == null) continue;
         for (int jb = 0; jb < j; jb++) {
           Baseline b = this.baselines.get(jb);
-          if (b.tokenOnly()) exactGradient[k * j + jb] = gradientSums(column, exact[k].meanCoef(), constantShift(k, b));
+          if (b.tokenOnly()) {
+            exactGradient[k * j + jb] = gradientSums(columns.coefficient, exact[k].meanCoef(), constantShift(k, b));
+          }
         }
       }
     }
   }
+
+  /**
+   * Which Monte Carlo kernel this JVM runs: "vector" (started with the Vector API's module) or
+   * "scalar". Both give the same bits; see {@link Kernel}.
+   */
+  public static String monteCarloKernel() { return Kernel.best().name(); }
 
   /** Builds every table of the triple for these estimators and baselines (O(V·E)). */
   public static TripleEvaluation prepare(Triple triple, List<Estimator> estimators, List<Baseline> baselines) {
@@ -146,44 +168,31 @@ public final class TripleEvaluation {
   }
 
   /**
-   * Fills {@code column} with a_k(x) and {@code values} with f_k(x) (0 where μ(x) = 0: never
-   * sampled, no weight in any expectation) and returns the value sums; null, with the problem
+   * Fills the columns of estimator k and returns its exact value sums; null, with the problem
    * recorded, when the estimator overflows.
    */
-  private ValueSums prepareEstimator(int k, double[] column, double[] values) {
+  private ValueSums prepareEstimator(int k, EstimatorColumns columns, Map<EstimatorColumns.ValueKey, double[]> valueMoments) {
     Estimator est = estimators.get(k);
     int v = t.size;
-    double meanCoef = 0;
-    double valueMean = 0;
-    for (int x = 0; x < v; x++) {
-      if (t.mu[x] == 0.0) {
-        column[x] = 0.0;
-        values[x] = 0.0;
-        continue;
-      }
-      double l = t.logRatio[x];
-      double f = est.valueAt(l, em1(x));
-      double a = est.coefficientAt(l, t.importance[x], em1(x), f);
-      if (!Double.isFinite(f) || !Double.isFinite(a)) {
-        problems[k] = "estimator " + est.name() + " overflows at token " + x + " (log-ratio "
-            + l + ", importance ratio " + t.importance[x] + ")";
-        return null;
-      }
-      column[x] = a;
-      values[x] = f;
-      meanCoef += t.mu[x] * a;
-      valueMean += t.mu[x] * f;
+    columns.fill(est);
+    double meanCoef = EstimatorColumns.dot(t.mu, columns.coefficient, v);
+    double[] moments = valueMoments.get(EstimatorColumns.ValueKey.of(est));
+    if (moments == null) {
+      double valueMean = EstimatorColumns.dot(t.mu, columns.value, v);
+      double valueVar = Double.isFinite(valueMean) ? EstimatorColumns.weightedSquares(t.mu, columns.value, valueMean, v) : valueMean;
+      moments = new double[] {valueMean, valueVar};
+      valueMoments.put(EstimatorColumns.ValueKey.of(est), moments);
     }
-    double valueVar = 0;
-    for (int x = 0; x < v; x++) {
-      double dv = values[x] - valueMean;
-      valueVar += t.mu[x] * dv * dv;
+    if (!Double.isFinite(meanCoef) || !Double.isFinite(moments[0])) {
+      String where = columns.overflow(est);
+      problems[k] = where != null ? where : "estimator " + est.name() + " overflows in the mean of its coefficient";
+      return null;
     }
-    if (!Double.isFinite(valueVar)) {
+    if (!Double.isFinite(moments[1])) {
       problems[k] = "estimator " + est.name() + " overflows in the variance of its value";
       return null;
     }
-    return new ValueSums(meanCoef, valueMean, valueVar);
+    return new ValueSums(meanCoef, moments[0], moments[1]);
   }
 
   /** One O(V) pass: the exact gradient sums of coefficients a (mean A under μ) shifted by s. */
@@ -194,26 +203,25 @@ public final class TripleEvaluation {
     double[] p = t.p;
     double[] g = t.grad;
     double[] gf = t.gradFwd;
-    double pp = t.pNormSq;
+    double[] mk = muKappa;
     for (int x = 0; x < t.size; x++) {
       double ax = mu[x] == 0.0 ? 0.0 : a[x] + s;
-      double m = mu[x] * ax - p[x] * meanCoef;
+      double m = Math.fma(mu[x], ax, -p[x] * meanCoef);
       double bias = m - g[x];
-      biasSq += bias * bias;
-      meanSq += m * m;
-      meanDotG += m * g[x];
-      meanDotGFwd += m * gf[x];
-      second += mu[x] * ax * ax * (1.0 - 2.0 * p[x] + pp);
+      biasSq = Math.fma(bias, bias, biasSq);
+      meanSq = Math.fma(m, m, meanSq);
+      meanDotG = Math.fma(m, g[x], meanDotG);
+      meanDotGFwd = Math.fma(m, gf[x], meanDotGFwd);
+      second = Math.fma(mk[x] * ax, ax, second);
     }
     return new GradientSums(biasSq, meanSq, meanDotG, meanDotGFwd, second);
   }
 
   /** a_k(x) for every token (0 where μ(x) = 0). */
   private double[] coefficientColumn(int k) {
-    double[] column = new double[t.size];
-    double[] values = new double[t.size];
-    prepareEstimator(k, column, values);
-    return column;
+    EstimatorColumns columns = new EstimatorColumns(t, em1);
+    columns.fill(estimators.get(k));
+    return columns.coefficient;
   }
 
   /** The constant shift s of a token-only baseline for estimator k (a′ = a + s). */
@@ -258,6 +266,11 @@ public final class TripleEvaluation {
 
   /** {@code batches} batches of size B drawn from μ with {@code rng}. */
   public PartialStats simulate(int batchSize, int batches, UniformRandomProvider rng) {
+    return simulate(batchSize, batches, rng, Kernel.best());
+  }
+
+  /** The same with a chosen kernel (tests compare them bit for bit). */
+  PartialStats simulate(int batchSize, int batches, UniformRandomProvider rng, Kernel kernel) {
     if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1");
     if (anyLoo && batchSize < 2) throw new IllegalArgumentException("loo needs a batch size >= 2");
     int bsz = batchSize;
@@ -270,23 +283,18 @@ public final class TripleEvaluation {
     SamplingTables tables = samplingTables();
     DiscreteSampler draw = tables.alias().withUniformRandomProvider(rng);
     double[] rows = tables.rows();
-    int stride = tables.stride();
-    int[] inBatch = new int[t.size];
-    int[] chunkCount = new int[t.size]; // ≤ tokens per chunk, far below 2^31
+    double[] pAndG = tables.pg();
+    int rowOffset = tables.offset();
+    // Per token, in one long so that a draw touches one cache line: the count in the chunk so far
+    // (high 32 bits, ≤ the chunk's tokens, far below 2^31) and in the current batch (low 32).
+    long[] tally = new long[t.size];
     int[] touched = new int[bsz];
     int[] touchedCount = new int[bsz];
-    int[] touchedSlot = new int[bsz];
-    // loo's shifts are E doubles per token: kept in compact slots (one per distinct token of the
-    // chunk) rather than a V×E array. Without loo no slot is needed, and the hot loop touches
-    // only inBatch, chunkCount and the token's row besides the alias table.
-    int[] slotOf = null;
-    int distinct = 0;
-    double[] slotLoo = null;
-    if (anyLoo) {
-      slotOf = new int[t.size];
-      Arrays.fill(slotOf, -1);
-      slotLoo = new double[Math.min(t.size, Math.max(16, (int) Math.min(1 << 16, (long) bsz * batches))) * e];
-    }
+    // loo's per-token shifts, logged per batch and gathered per token at the end of the chunk.
+    int columns = tables.columns();
+    LooLog looLog = anyLoo
+        ? new LooLog(e, columns, kernel, Math.min(batches, 1 << 16), (int) Math.min(1 << 20, Math.min((long) bsz * batches, 64L * t.size)))
+        : null;
     double[] shifts = new double[e * j];
     double[] scales = new double[j];
     boolean[] isLoo = new boolean[j];
@@ -299,63 +307,48 @@ public final class TripleEvaluation {
       }
     }
     double invB = 1.0 / bsz;
-    // Per distinct token of the batch: where its row starts, and its weights c, c², c·p, c·G.
+    // Per distinct token of the batch: where its row starts, and its weights c, c·p, c·G.
     int[] rowAt = new int[bsz];
     double[] wc = new double[bsz];
-    double[] wc2 = new double[bsz];
     double[] wp = new double[bsz];
     double[] wg = new double[bsz];
-    double[] looBatchShift = new double[e];
+    double[] looBatchShift = new double[columns];
+    double[] sums = new double[5 * columns];
 
     for (int batch = 0; batch < batches; batch++) {
       int n = 0;
       for (int i = 0; i < bsz; i++) {
         int x = draw.sample();
-        if (inBatch[x]++ == 0) touched[n++] = x;
+        if ((int) tally[x]++ == 0) touched[n++] = x;
       }
       double c2 = 0;
       double cp = 0;
       double cg = 0;
+      boolean repeats = false;
       for (int tk = 0; tk < n; tk++) {
         int x = touched[tk];
-        int c = inBatch[x];
-        inBatch[x] = 0;
-        chunkCount[x] += c;
+        long tx = tally[x];
+        int c = (int) tx;
+        tally[x] = tx - c + ((long) c << 32); // the batch's count moves into the chunk's
         touchedCount[tk] = c;
-        if (slotOf != null) {
-          int slot = slotOf[x];
-          if (slot < 0) {
-            if ((distinct + 1) * e > slotLoo.length) {
-              slotLoo = Arrays.copyOf(slotLoo, Math.min(t.size, 2 * (slotLoo.length / e)) * e);
-            }
-            slot = distinct++;
-            slotOf[x] = slot;
-          }
-          touchedSlot[tk] = slot;
-        }
-        int base = x * stride;
-        rowAt[tk] = base + 2;
-        wc[tk] = c;
-        wc2[tk] = (double) c * c;
-        wp[tk] = c * rows[base];
-        wg[tk] = c * rows[base + 1];
-        c2 += wc2[tk];
+        repeats |= c > 1;
+        double cd = c;
+        rowAt[tk] = rowOffset + x * columns;
+        wc[tk] = cd;
+        wp[tk] = cd * pAndG[2 * x];
+        wg[tk] = cd * pAndG[2 * x + 1];
+        c2 += cd * cd;
         cp += wp[tk];
         cg += wg[tk];
       }
       long seen = batch + 1L;
-      // Estimator-outer: the five sums stay in registers while the batch's rows sit in L1.
+      kernel.batchSums(n, repeats, rows, rowAt, wc, wp, wg, columns, sums);
       for (int k = 0; k < e; k++) {
-        double s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0;
-        for (int tk = 0; tk < n; tk++) {
-          double a = rows[rowAt[tk] + k];
-          double ac = a * wc[tk];
-          s1 += ac;
-          s2 += ac * ac;
-          s3 += a * wc2[tk];
-          s4 += a * wp[tk];
-          s5 += a * wg[tk];
-        }
+        double s1 = sums[k];
+        double s2 = sums[columns + k];
+        double s3 = sums[2 * columns + k];
+        double s4 = sums[3 * columns + k];
+        double s5 = sums[4 * columns + k];
         looBatchShift[k] = -s1 / (bsz - 1);
         for (int jb = 0; jb < j; jb++) {
           double kap = scales[jb];
@@ -376,27 +369,23 @@ public final class TripleEvaluation {
           errM2[idx] += delta * (err - errMean[idx]);
         }
       }
-      if (slotLoo != null) {
-        for (int tk = 0; tk < n; tk++) {
-          int base = touchedSlot[tk] * e;
-          double c = touchedCount[tk];
-          for (int k = 0; k < e; k++) slotLoo[base + k] += looBatchShift[k] * c;
-        }
+      if (looLog != null) {
+        looLog.startBatch(looBatchShift);
+        looLog.add(touched, touchedCount, n);
       }
     }
     // The chunk's distinct tokens in ascending order, so that merging is a linear sorted merge.
     int nonZero = 0;
-    for (int x = 0; x < t.size; x++) if (chunkCount[x] != 0) nonZero++;
+    for (int x = 0; x < t.size; x++) if (tally[x] != 0) nonZero++;
     int[] tokens = new int[nonZero];
     long[] counts = new long[nonZero];
-    double[] loo = slotLoo == null ? null : new double[nonZero * e];
     for (int x = 0, i = 0; x < t.size; x++) {
-      if (chunkCount[x] == 0) continue;
+      if (tally[x] == 0) continue;
       tokens[i] = x;
-      counts[i] = chunkCount[x];
-      if (loo != null) System.arraycopy(slotLoo, slotOf[x] * e, loo, i * e, e);
+      counts[i] = tally[x] >>> 32;
       i++;
     }
+    double[] loo = looLog == null ? null : looLog.rows(tokens, t.size);
     return new PartialStats(bsz, e, j, batches, tokens, counts, loo, errMean, errM2);
   }
 
@@ -407,21 +396,24 @@ public final class TripleEvaluation {
       synchronized (this) {
         st = sampling;
         if (st == null) {
-          int stride = e + 2;
-          double[] rows = new double[t.size * stride];
+          int width = Kernel.columns(e);
+          int offset = SamplingTables.ALIGN;
+          double[] rows = new double[offset + t.size * width];
+          double[] pg = new double[2 * t.size];
           for (int x = 0; x < t.size; x++) {
-            rows[x * stride] = t.p[x];
-            rows[x * stride + 1] = t.grad[x];
+            pg[2 * x] = t.p[x];
+            pg[2 * x + 1] = t.grad[x];
           }
-          double[] column = new double[t.size];
-          double[] values = new double[t.size];
+          EstimatorColumns columns = new EstimatorColumns(t, em1);
           for (int k = 0; k < e; k++) {
             if (exact[k] == null) continue; // an estimator with a problem keeps coefficients 0
-            prepareEstimator(k, column, values);
-            for (int x = 0; x < t.size; x++) rows[x * stride + 2 + k] = column[x];
+            columns.fill(estimators.get(k));
+            double[] column = columns.coefficient;
+            for (int x = 0; x < t.size; x++) rows[offset + x * width + k] = column[x];
           }
           // The generator given here is never used: each chunk supplies its own stream.
-          st = new SamplingTables(AliasMethodDiscreteSampler.of(RandomSource.SPLIT_MIX_64.create(0L), t.mu), rows, stride);
+          st = new SamplingTables(AliasMethodDiscreteSampler.of(RandomSource.SPLIT_MIX_64.create(0L), t.mu),
+              rows, offset, width, pg);
           sampling = st;
         }
       }
@@ -461,11 +453,12 @@ public final class TripleEvaluation {
     double samples = (double) batchSize * batches;
     // Contiguous per-estimator columns: the O(V) loops below then stream through memory instead
     // of striding across the token-major sampling rows.
-    double[] column = t.feasible() ? new double[t.size] : null;
-    double[] values = t.feasible() ? new double[t.size] : null;
+    EstimatorColumns columns = t.feasible() ? new EstimatorColumns(t, em1) : null;
+    double[] column = columns == null ? null : columns.coefficient;
+    double[] values = columns == null ? null : columns.value;
     for (int k = 0; k < e; k++) {
       boolean ok = t.feasible() && exact[k] != null;
-      if (ok) prepareEstimator(k, column, values);
+      if (ok) columns.fill(estimators.get(k));
       // What does not depend on the baseline is computed once per estimator.
       ValueMc value = ok ? valueMc(merged, values) : null;
       TailSums tail = ok ? tailSums(k, samples, column, values) : null;
@@ -606,7 +599,7 @@ public final class TripleEvaluation {
       if (mu == 0.0) continue;
       double dv = values[x] - valueMean;
       double a = column[x];
-      double w = mu * (1.0 - 2.0 * t.p[x] + t.pNormSq);
+      double w = muKappa[x];
       double v = mu * dv * dv;
       valueAll += v;
       all[0] += w * a * a;

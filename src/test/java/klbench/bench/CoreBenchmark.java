@@ -47,7 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Throughput benchmarks report operations = tokens, so "ops/s" reads as tokens per second.
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "--add-modules=jdk.incubator.vector"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class CoreBenchmark {

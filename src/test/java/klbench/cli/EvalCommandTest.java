@@ -167,10 +167,12 @@ class EvalCommandTest {
   }
 
   @Test
-  void versionNamesKlbench() {
+  void versionNamesKlbenchAndTheKernelThisJvmRuns() {
     Result r = run("--version");
     assertEquals(0, r.code());
     assertTrue(r.out().startsWith("klbench "), r.out());
+    // The test JVM has the Vector API's module (surefire's argLine), so the vector kernel.
+    assertTrue(r.out().contains("Monte Carlo kernel: vector "), r.out());
   }
 
   @Test

@@ -1,0 +1,97 @@
+package klbench.core;
+
+import java.util.Arrays;
+
+/**
+ * The batch-dependent part of loo's mean batch gradient over one chunk: T_{e,x} = Σ_b s_{b,e}
+ * c_{b,x}, where s_b is the leave-one-out shift of batch b and c_{b,x} the count of token x in it
+ * (see {@link PartialStats}).
+ *
+ * <p>Adding E numbers to token x's row for every batch that holds x would cost a scattered
+ * read-modify-write of E doubles per distinct token of every batch, across a table too large for
+ * the cache. Instead each batch logs its E shifts once and its (token, count) pairs as sequential
+ * writes; {@link #rows} then sorts the log by token (a stable counting sort) and builds each
+ * token's row in one go, reading the shifts from a table of E doubles per batch that stays in
+ * cache. A row still adds its batches in batch order, with the same operations, so the bits are
+ * those of the direct sum.
+ */
+final class LooLog {
+  private final int e;
+  /** Row width while gathering: {@link Kernel#columns}(E). */
+  private final int width;
+  private final Kernel kernel;
+  /** s_{b,k} at [b·width + k]. */
+  private double[] shifts;
+  private int batches;
+  private int[] token;
+  private int[] batch;
+  private int[] count;
+  private int size;
+
+  /**
+   * @param estimators E
+   * @param width the row width while gathering, E or more (zero columns the kernel reads past E)
+   * @param expectedBatches, expectedEntries first guesses of the batches and (batch, token) pairs
+   *     to come; the log grows past them
+   */
+  LooLog(int estimators, int width, Kernel kernel, int expectedBatches, int expectedEntries) {
+    this.e = estimators;
+    this.width = width;
+    this.kernel = kernel;
+    this.shifts = new double[Math.max(1, expectedBatches) * width];
+    int cap = Math.max(16, expectedEntries);
+    this.token = new int[cap];
+    this.batch = new int[cap];
+    this.count = new int[cap];
+  }
+
+  /** Starts the next batch, whose shifts are the first width entries of {@code batchShift}. */
+  void startBatch(double[] batchShift) {
+    if ((batches + 1) * width > shifts.length) shifts = Arrays.copyOf(shifts, 2 * shifts.length);
+    System.arraycopy(batchShift, 0, shifts, batches * width, width);
+    batches++;
+  }
+
+  /** The current batch holds tokens[0..n) with counts[0..n). */
+  void add(int[] tokens, int[] counts, int n) {
+    if (size + n > token.length) {
+      int cap = Math.max(2 * token.length, size + n);
+      token = Arrays.copyOf(token, cap);
+      batch = Arrays.copyOf(batch, cap);
+      count = Arrays.copyOf(count, cap);
+    }
+    System.arraycopy(tokens, 0, token, size, n);
+    System.arraycopy(counts, 0, count, size, n);
+    Arrays.fill(batch, size, size + n, batches - 1);
+    size += n;
+  }
+
+  /**
+   * T at [i·E + k] for token {@code tokens[i]} (ascending: every token in the log, as the chunk's
+   * {@link PartialStats} lists them), over a vocabulary of {@code vocab} tokens.
+   */
+  double[] rows(int[] tokens, int vocab) {
+    int m = tokens.length;
+    // A stable counting sort of the log by token: afterwards token x's (batch, count) pairs sit
+    // at [end[x−1], end[x]) in batch order.
+    int[] end = new int[vocab + 1];
+    for (int q = 0; q < size; q++) end[token[q] + 1]++;
+    for (int x = 0; x < vocab; x++) end[x + 1] += end[x];
+    int[] sortedBatch = new int[size];
+    double[] sortedCount = new double[size];
+    for (int q = 0; q < size; q++) {
+      int r = end[token[q]]++;
+      sortedBatch[r] = batch[q];
+      sortedCount[r] = count[q];
+    }
+    double[] wide = new double[m * width];
+    for (int i = 0; i < m; i++) {
+      int x = tokens[i];
+      kernel.weightedRows(wide, i * width, shifts, width, sortedBatch, sortedCount, x == 0 ? 0 : end[x - 1], end[x]);
+    }
+    if (width == e) return wide;
+    double[] out = new double[m * e];
+    for (int i = 0; i < m; i++) System.arraycopy(wide, i * width, out, i * e, e);
+    return out;
+  }
+}

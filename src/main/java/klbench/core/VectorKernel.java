@@ -1,0 +1,100 @@
+package klbench.core;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Kernel} with the JDK's incubating Vector API: {@link #lanes} estimators per instruction.
+ * Loaded only when the JVM has {@code jdk.incubator.vector} ({@link Kernel#vector}). Lane k does exactly what {@link ScalarKernel} does for estimator k — an addition or a fused
+ * multiply-add per token, in batch order — so the two give the same bits. The loops stay in small
+ * methods of their own: the JIT turns vector objects into registers only when it inlines the whole
+ * loop, which a large caller would defeat.
+ */
+final class VectorKernel extends Kernel {
+  /**
+   * 8 lanes where the CPU has 512-bit vectors, else 4. A species wider than the hardware's would
+   * run as slow Java code, so the preferred one decides (and below 4 lanes {@link Kernel#vector}
+   * keeps the scalar kernel).
+   */
+  private static final VectorSpecies<Double> S =
+      DoubleVector.SPECIES_PREFERRED.length() >= 8 ? DoubleVector.SPECIES_512 : DoubleVector.SPECIES_256;
+
+  VectorKernel() {
+    if (DoubleVector.SPECIES_PREFERRED.length() < 4) {
+      throw new UnsupportedOperationException("vectors of " + DoubleVector.SPECIES_PREFERRED.length() + " doubles");
+    }
+  }
+
+  @Override
+  String name() { return "vector"; }
+
+  @Override
+  int lanes() { return S.length(); }
+
+  @Override
+  void batchSums(int n, boolean repeats, double[] rows, int[] rowAt, double[] wc, double[] wp, double[] wg,
+      int columns, double[] sums) {
+    for (int k = 0; k < columns; k += S.length()) {
+      if (repeats) {
+        withCounts(n, rows, rowAt, wc, wp, wg, columns, sums, k);
+      } else {
+        singles(n, rows, rowAt, wp, wg, columns, sums, k);
+      }
+    }
+  }
+
+  private static void singles(int n, double[] rows, int[] rowAt, double[] wp, double[] wg, int columns,
+      double[] sums, int k) {
+    DoubleVector s1 = DoubleVector.zero(S);
+    DoubleVector s2 = s1;
+    DoubleVector s4 = s1;
+    DoubleVector s5 = s1;
+    for (int tk = 0; tk < n; tk++) {
+      DoubleVector a = DoubleVector.fromArray(S, rows, rowAt[tk] + k);
+      s1 = s1.add(a);
+      s2 = a.fma(a, s2);
+      s4 = a.fma(DoubleVector.broadcast(S, wp[tk]), s4);
+      s5 = a.fma(DoubleVector.broadcast(S, wg[tk]), s5);
+    }
+    s1.intoArray(sums, k);
+    s2.intoArray(sums, columns + k);
+    s1.intoArray(sums, 2 * columns + k);
+    s4.intoArray(sums, 3 * columns + k);
+    s5.intoArray(sums, 4 * columns + k);
+  }
+
+  private static void withCounts(int n, double[] rows, int[] rowAt, double[] wc, double[] wp, double[] wg,
+      int columns, double[] sums, int k) {
+    DoubleVector s1 = DoubleVector.zero(S);
+    DoubleVector s2 = s1;
+    DoubleVector s3 = s1;
+    DoubleVector s4 = s1;
+    DoubleVector s5 = s1;
+    for (int tk = 0; tk < n; tk++) {
+      DoubleVector a = DoubleVector.fromArray(S, rows, rowAt[tk] + k);
+      DoubleVector c = DoubleVector.broadcast(S, wc[tk]);
+      DoubleVector ac = a.mul(c);
+      s1 = s1.add(ac);
+      s2 = ac.fma(ac, s2);
+      s3 = ac.fma(c, s3);
+      s4 = a.fma(DoubleVector.broadcast(S, wp[tk]), s4);
+      s5 = a.fma(DoubleVector.broadcast(S, wg[tk]), s5);
+    }
+    s1.intoArray(sums, k);
+    s2.intoArray(sums, columns + k);
+    s3.intoArray(sums, 2 * columns + k);
+    s4.intoArray(sums, 3 * columns + k);
+    s5.intoArray(sums, 4 * columns + k);
+  }
+
+  @Override
+  void weightedRows(double[] dst, int d, double[] src, int width, int[] rowOf, double[] weight, int from, int to) {
+    for (int k = 0; k < width; k += S.length()) {
+      DoubleVector acc = DoubleVector.zero(S);
+      for (int r = from; r < to; r++) {
+        acc = DoubleVector.fromArray(S, src, rowOf[r] * width + k).fma(DoubleVector.broadcast(S, weight[r]), acc);
+      }
+      acc.intoArray(dst, d + k);
+    }
+  }
+}
