@@ -35,7 +35,8 @@ import org.apache.commons.rng.simple.RandomSource;
  * ‖ĝ_b − G‖² needs only five sums over the batch's distinct tokens per estimator (Σac, Σa²c²,
  * Σac², Σacp, ΣacG), each baseline following in O(1): O(B) per batch, no V-long work. The mean
  * batch gradient follows at the end from the token counts (and the loo shifts): see
- * {@link PartialStats}.
+ * {@link PartialStats}. The five sums are the hot loop; a {@link Kernel} computes them with the
+ * estimators as vector lanes, the same bits whichever kernel runs.
  */
 public final class TripleEvaluation {
   /** ESTIMATORS.md: a cosine is null where ‖E[ĝ_B]‖ ≤ 1e-12 ‖G‖. */
@@ -273,6 +274,10 @@ public final class TripleEvaluation {
   PartialStats simulate(int batchSize, int batches, UniformRandomProvider rng, Kernel kernel) {
     if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1");
     if (anyLoo && batchSize < 2) throw new IllegalArgumentException("loo needs a batch size >= 2");
+    if ((long) batchSize * batches > Integer.MAX_VALUE) {
+      // token counts are ints; a chunk ({@link #simulateChunk}) holds about 2^18 tokens
+      throw new IllegalArgumentException("at most 2^31 - 1 tokens in one call, got " + (long) batchSize * batches);
+    }
     int bsz = batchSize;
     double[] errMean = new double[e * j];
     double[] errM2 = new double[e * j];
@@ -292,9 +297,8 @@ public final class TripleEvaluation {
     int[] touchedCount = new int[bsz];
     // loo's per-token shifts, logged per batch and gathered per token at the end of the chunk.
     int columns = tables.columns();
-    LooLog looLog = anyLoo
-        ? new LooLog(e, columns, kernel, Math.min(batches, 1 << 16), (int) Math.min(1 << 20, Math.min((long) bsz * batches, 64L * t.size)))
-        : null;
+    int expectedEntries = (int) Math.min(1 << 20, Math.min((long) bsz * batches, 64L * t.size));
+    LooLog looLog = anyLoo ? new LooLog(e, columns, kernel, Math.min(batches, 1 << 16), expectedEntries) : null;
     double[] shifts = new double[e * j];
     double[] scales = new double[j];
     boolean[] isLoo = new boolean[j];

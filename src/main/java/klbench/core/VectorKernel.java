@@ -56,11 +56,7 @@ final class VectorKernel extends Kernel {
       s4 = a.fma(DoubleVector.broadcast(S, wp[tk]), s4);
       s5 = a.fma(DoubleVector.broadcast(S, wg[tk]), s5);
     }
-    s1.intoArray(sums, k);
-    s2.intoArray(sums, columns + k);
-    s1.intoArray(sums, 2 * columns + k);
-    s4.intoArray(sums, 3 * columns + k);
-    s5.intoArray(sums, 4 * columns + k);
+    store(sums, columns, k, s1, s2, s1, s4, s5); // Σac² = Σac when every c is 1
   }
 
   private static void withCounts(int n, double[] rows, int[] rowAt, double[] wc, double[] wp, double[] wg,
@@ -80,6 +76,12 @@ final class VectorKernel extends Kernel {
       s4 = a.fma(DoubleVector.broadcast(S, wp[tk]), s4);
       s5 = a.fma(DoubleVector.broadcast(S, wg[tk]), s5);
     }
+    store(sums, columns, k, s1, s2, s3, s4, s5);
+  }
+
+  /** The five sums of lanes k.. into their places, sums[m·columns + k]. */
+  private static void store(double[] sums, int columns, int k, DoubleVector s1, DoubleVector s2, DoubleVector s3,
+      DoubleVector s4, DoubleVector s5) {
     s1.intoArray(sums, k);
     s2.intoArray(sums, columns + k);
     s3.intoArray(sums, 2 * columns + k);
