@@ -84,14 +84,26 @@ final class LooLog {
       sortedBatch[r] = batch[q];
       sortedCount[r] = count[q];
     }
-    double[] wide = new double[m * width];
-    for (int i = 0; i < m; i++) {
-      int x = tokens[i];
-      kernel.weightedRows(wide, i * width, shifts, width, sortedBatch, sortedCount, x == 0 ? 0 : end[x - 1], end[x]);
+    if (width == e) {
+      double[] out = new double[m * e];
+      for (int i = 0; i < m; i++) weightedRow(out, i * e, tokens[i], sortedBatch, sortedCount, end);
+      return out;
     }
-    if (width == e) return wide;
+    // Rows wider than E (the kernel's lanes) go through a small buffer, a block of tokens at a
+    // time, rather than a second full-size array.
     double[] out = new double[m * e];
-    for (int i = 0; i < m; i++) System.arraycopy(wide, i * width, out, i * e, e);
+    int block = 1024;
+    double[] wide = new double[Math.min(m, block) * width];
+    for (int i0 = 0; i0 < m; i0 += block) {
+      int i1 = Math.min(m, i0 + block);
+      for (int i = i0; i < i1; i++) weightedRow(wide, (i - i0) * width, tokens[i], sortedBatch, sortedCount, end);
+      for (int i = i0; i < i1; i++) System.arraycopy(wide, (i - i0) * width, out, i * e, e);
+    }
     return out;
+  }
+
+  /** Token x's row of T into dst at d: its (batch, count) pairs are at [end[x−1], end[x]). */
+  private void weightedRow(double[] dst, int d, int x, int[] sortedBatch, double[] sortedCount, int[] end) {
+    kernel.weightedRows(dst, d, shifts, width, sortedBatch, sortedCount, x == 0 ? 0 : end[x - 1], end[x]);
   }
 }
