@@ -52,7 +52,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class CoreBenchmark {
   static final int BATCH = 64;
-  static final int BATCHES = 2048;
+  /** One chunk's worth, as the product simulates them (2^18 tokens: {@link klbench.core.Chunking}). */
+  static final int BATCHES = (int) (klbench.core.Chunking.TOKENS_PER_CHUNK / BATCH);
   static final int TOKENS = BATCH * BATCHES;
 
   /** The 15 built-in (value, rule) pairs. */

@@ -42,7 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class KernelBenchmark {
   static final int BATCH = 64;
-  static final int BATCHES = 2048;
+  /** One chunk's worth, as the product simulates them (2^18 tokens: {@link klbench.core.Chunking}). */
+  static final int BATCHES = (int) (klbench.core.Chunking.TOKENS_PER_CHUNK / BATCH);
   static final int TOKENS = BATCH * BATCHES;
 
   /** A kernel that does nothing: the loop around it is what is measured. */
