@@ -25,7 +25,7 @@ final class LooLog {
   private int batches;
   private int[] token;
   private int[] batch;
-  private int[] count;
+  private double[] count;
   private int size;
 
   /**
@@ -42,18 +42,16 @@ final class LooLog {
     int cap = Math.max(16, expectedEntries);
     this.token = new int[cap];
     this.batch = new int[cap];
-    this.count = new int[cap];
+    this.count = new double[cap];
   }
 
-  /** Starts the next batch, whose shifts are the first width entries of {@code batchShift}. */
-  void startBatch(double[] batchShift) {
+  /**
+   * Logs the next batch: its shifts, the first width entries of {@code batchShift}, and its
+   * distinct tokens[0..n) with their counts[0..n).
+   */
+  void addBatch(double[] batchShift, int[] tokens, double[] counts, int n) {
     if ((batches + 1) * width > shifts.length) shifts = Arrays.copyOf(shifts, 2 * shifts.length);
     System.arraycopy(batchShift, 0, shifts, batches * width, width);
-    batches++;
-  }
-
-  /** The current batch holds tokens[0..n) with counts[0..n). */
-  void add(int[] tokens, int[] counts, int n) {
     if (size + n > token.length) {
       int cap = Math.max(2 * token.length, size + n);
       token = Arrays.copyOf(token, cap);
@@ -62,8 +60,9 @@ final class LooLog {
     }
     System.arraycopy(tokens, 0, token, size, n);
     System.arraycopy(counts, 0, count, size, n);
-    Arrays.fill(batch, size, size + n, batches - 1);
+    Arrays.fill(batch, size, size + n, batches);
     size += n;
+    batches++;
   }
 
   /**

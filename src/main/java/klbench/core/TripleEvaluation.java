@@ -177,13 +177,11 @@ public final class TripleEvaluation {
     int v = t.size;
     columns.fill(est);
     double meanCoef = EstimatorColumns.dot(t.mu, columns.coefficient, v);
-    double[] moments = valueMoments.get(EstimatorColumns.ValueKey.of(est));
-    if (moments == null) {
+    double[] moments = valueMoments.computeIfAbsent(EstimatorColumns.ValueKey.of(est), key -> {
       double valueMean = EstimatorColumns.dot(t.mu, columns.value, v);
       double valueVar = Double.isFinite(valueMean) ? EstimatorColumns.weightedSquares(t.mu, columns.value, valueMean, v) : valueMean;
-      moments = new double[] {valueMean, valueVar};
-      valueMoments.put(EstimatorColumns.ValueKey.of(est), moments);
-    }
+      return new double[] {valueMean, valueVar};
+    });
     if (!Double.isFinite(meanCoef) || !Double.isFinite(moments[0])) {
       String where = columns.overflow(est);
       problems[k] = where != null ? where : "estimator " + est.name() + " overflows in the mean of its coefficient";
@@ -294,7 +292,6 @@ public final class TripleEvaluation {
     // (high 32 bits, ≤ the chunk's tokens, far below 2^31) and in the current batch (low 32).
     long[] tally = new long[t.size];
     int[] touched = new int[bsz];
-    int[] touchedCount = new int[bsz];
     // loo's per-token shifts, logged per batch and gathered per token at the end of the chunk.
     int columns = tables.columns();
     int expectedEntries = (int) Math.min(1 << 20, Math.min((long) bsz * batches, 64L * t.size));
@@ -334,7 +331,6 @@ public final class TripleEvaluation {
         long tx = tally[x];
         int c = (int) tx;
         tally[x] = tx - c + ((long) c << 32); // the batch's count moves into the chunk's
-        touchedCount[tk] = c;
         repeats |= c > 1;
         double cd = c;
         rowAt[tk] = rowOffset + x * columns;
@@ -373,10 +369,7 @@ public final class TripleEvaluation {
           errM2[idx] += delta * (err - errMean[idx]);
         }
       }
-      if (looLog != null) {
-        looLog.startBatch(looBatchShift);
-        looLog.add(touched, touchedCount, n);
-      }
+      if (looLog != null) looLog.addBatch(looBatchShift, touched, wc, n);
     }
     // The chunk's distinct tokens in ascending order, so that merging is a linear sorted merge.
     int nonZero = 0;
