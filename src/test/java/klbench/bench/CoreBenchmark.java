@@ -51,10 +51,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class CoreBenchmark {
-  static final int BATCH = 64;
+  public static final int BATCH = 64;
   /** One chunk's worth, as the product simulates them (2^18 tokens: {@link klbench.core.Chunking}). */
-  static final int BATCHES = (int) (klbench.core.Chunking.TOKENS_PER_CHUNK / BATCH);
-  static final int TOKENS = BATCH * BATCHES;
+  public static final int BATCHES = (int) (klbench.core.Chunking.TOKENS_PER_CHUNK / BATCH);
+  public static final int TOKENS = BATCH * BATCHES;
 
   /** The 15 built-in (value, rule) pairs. */
   public static List<Estimator> builtinPairs() {
@@ -104,11 +104,11 @@ public class CoreBenchmark {
     @Param({"32768"})
     int vocab;
 
-    TripleEvaluation none;
-    TripleEvaluation loo;
+    public TripleEvaluation none;
+    public TripleEvaluation loo;
     SharedStateDiscreteSampler alias;
     long[] counts;
-    UniformRandomProvider rng;
+    public UniformRandomProvider rng;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -129,6 +129,11 @@ public class CoreBenchmark {
   @OutputTimeUnit(TimeUnit.SECONDS)
   @OperationsPerInvocation(TOKENS)
   public long samplingLimit(SamplingState s) {
+    return drawIntoCounts(s);
+  }
+
+  /** TOKENS draws from μ with the state's sampler and generator, each only counted. */
+  public static long drawIntoCounts(SamplingState s) {
     DiscreteSampler d = s.alias.withUniformRandomProvider(s.rng);
     long[] c = s.counts;
     for (int i = 0; i < TOKENS; i++) c[d.sample()]++;
