@@ -3,8 +3,8 @@ package klbench.cli;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import klbench.grid.BadInputException;
 import klbench.grid.Grid;
+import klbench.input.BadInputException;
 
 /**
  * {@code run}'s guard against a grid far beyond the machine (a typo such as {@code batches:

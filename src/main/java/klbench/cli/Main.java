@@ -4,13 +4,13 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import klbench.grid.BadInputException;
-import picocli.CommandLine;
+import klbench.input.BadInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The {@code klbench} command line (INTERFACE.md, "Commands"). Exit status: 0 on success; 2 on bad

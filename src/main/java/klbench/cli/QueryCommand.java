@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import klbench.grid.BadInputException;
+import klbench.input.BadInputException;
 import klbench.results.Tables;
 import klbench.spark.ResultStore;
 import org.apache.spark.sql.AnalysisException;

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.regex.Pattern;
-import klbench.grid.BadInputException;
+import klbench.input.BadInputException;
 import org.apache.spark.sql.SparkSession;
 
 /**

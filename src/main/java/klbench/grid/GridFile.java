@@ -30,6 +30,7 @@ import klbench.distributions.DataFiles;
 import klbench.distributions.Distributions;
 import klbench.distributions.FileVectors;
 import klbench.distributions.ValuesKind;
+import klbench.input.BadInputException;
 
 /**
  * Loads and validates a grid file (INTERFACE.md, "Grid file"). Validation is strict and complete

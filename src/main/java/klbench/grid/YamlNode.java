@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import klbench.input.BadInputException;
 
 /**
  * A node of a parsed grid file together with its key path, so that every check can name where it

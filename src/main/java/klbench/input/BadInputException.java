@@ -1,4 +1,4 @@
-package klbench.grid;
+package klbench.input;
 
 /**
  * Bad input from the user: a grid file, a data file it names, or a command-line option. It names
