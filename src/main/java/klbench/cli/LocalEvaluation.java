@@ -6,7 +6,6 @@ import klbench.core.Metrics;
 import klbench.core.Triple;
 import klbench.core.TripleEvaluation;
 import klbench.distributions.Distributions;
-import klbench.grid.Configuration;
 import klbench.grid.Grid;
 import klbench.grid.TripleSpec;
 import klbench.results.ResultRow;
@@ -37,16 +36,8 @@ public final class LocalEvaluation {
         long t0 = System.nanoTime();
         List<Metrics> metrics = evaluation.evaluate(batchSize, grid.batches(), grid.seed(), spec.key());
         double groupMs = setupMs + (System.nanoTime() - t0) / 1e6;
-        List<Configuration> configs = grid.configurations(spec, batchSize);
-        if (metrics.size() != configs.size()) {
-          throw new IllegalStateException(metrics.size() + " metrics for " + configs.size() + " configurations");
-        }
-        double rowMs = groupMs / configs.size();
-        for (int i = 0; i < configs.size(); i++) {
-          Configuration c = configs.get(i);
-          double perSecond = rowMs > 0 ? c.samples() / (rowMs / 1000.0) : Double.NaN;
-          sink.accept(Rows.of(runId, grid.name(), c, triple.truth(), metrics.get(i), rowMs, perSecond));
-        }
+        Rows.ofGroup(runId, grid.name(), grid.configurations(spec, batchSize), triple.truth(), metrics, groupMs, c -> true)
+            .forEach(sink);
       }
     }
   }

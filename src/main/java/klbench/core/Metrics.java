@@ -11,7 +11,8 @@ import java.io.Serializable;
  * <p>Field names are the result columns in camelCase.
  */
 public final class Metrics implements Serializable {
-  public final int estimatorIndex;
+  /** Which configuration of the evaluation these are: estimator, baseline and batch size. */
+  public final Estimator estimator;
   public final Baseline baseline;
   public final int batchSize;
   public final long batches;
@@ -54,10 +55,18 @@ public final class Metrics implements Serializable {
    */
   public String mcNote;
 
-  public Metrics(int estimatorIndex, Baseline baseline, int batchSize, long batches) {
-    this.estimatorIndex = estimatorIndex;
+  public Metrics(Estimator estimator, Baseline baseline, int batchSize, long batches) {
+    this.estimator = estimator;
     this.baseline = baseline;
     this.batchSize = batchSize;
     this.batches = batches;
   }
+
+  /** The identity these metrics answer for; a configuration is paired with its metrics by it. */
+  public Key key() {
+    return new Key(estimator, baseline, batchSize);
+  }
+
+  /** What identifies the metrics of one evaluation: estimator, baseline, batch size. */
+  public record Key(Estimator estimator, Baseline baseline, int batchSize) implements Serializable {}
 }

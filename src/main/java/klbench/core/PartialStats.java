@@ -1,7 +1,11 @@
 package klbench.core;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * The partial statistics of a run of consecutive batches (a chunk) of one (triple, batch size), for
@@ -18,13 +22,17 @@ import java.util.Arrays;
  * </ul>
  *
  * <p>{@link #merge} is deterministic: merging chunk partials in chunk order gives the same bits
- * whoever computed the chunks. It is not associative in floating point, so callers always fold
- * left in chunk order.
+ * whoever computed the chunks. It is not associative in floating point, so it only appends the
+ * next chunks ({@code later} must start where this one ends), and {@link #foldInChunkOrder} is the
+ * one left fold every caller uses.
  */
 public final class PartialStats implements Serializable {
   private static final long serialVersionUID = 1L;
 
   final int batchSize;
+  /** The chunks summarised: [firstChunk, endChunk). */
+  final int firstChunk;
+  final int endChunk;
   final int estimators;
   final int baselines;
   /** Number of batches summarised. */
@@ -40,9 +48,16 @@ public final class PartialStats implements Serializable {
   /** Σ (d_b − mean)² per [e * baselines + j]. */
   final double[] errM2;
 
-  PartialStats(int batchSize, int estimators, int baselines, long batches, int[] tokens, long[] counts,
+  PartialStats(int batchSize, int chunk, int estimators, int baselines, long batches, int[] tokens, long[] counts,
       double[] looShift, double[] errMean, double[] errM2) {
+    this(batchSize, chunk, chunk + 1, estimators, baselines, batches, tokens, counts, looShift, errMean, errM2);
+  }
+
+  private PartialStats(int batchSize, int firstChunk, int endChunk, int estimators, int baselines, long batches,
+      int[] tokens, long[] counts, double[] looShift, double[] errMean, double[] errM2) {
     this.batchSize = batchSize;
+    this.firstChunk = firstChunk;
+    this.endChunk = endChunk;
     this.estimators = estimators;
     this.baselines = baselines;
     this.batches = batches;
@@ -57,17 +72,50 @@ public final class PartialStats implements Serializable {
 
   public int batchSize() { return batchSize; }
 
+  /** The first chunk summarised. */
+  public int firstChunk() { return firstChunk; }
+
+  /** One past the last chunk summarised. */
+  public int endChunk() { return endChunk; }
+
   /** Number of distinct tokens held (the size on the wire grows with it). */
   public int distinctTokens() { return tokens.length; }
 
   /**
-   * This chunk followed by {@code later}: counts and loo shifts add, the error moments combine by
-   * Chan et al.'s parallel formula.
+   * The left fold of a configuration's chunk partials in chunk order, whatever order they arrive in
+   * and whoever computed them: the same bits wherever the chunks ran.
+   *
+   * @param chunkCount the chunks the configuration has; every one must be present exactly once
+   * @throws IllegalStateException when a chunk is missing or repeated
+   */
+  public static PartialStats foldInChunkOrder(Collection<PartialStats> parts, int chunkCount) {
+    List<PartialStats> sorted = new ArrayList<>(parts);
+    sorted.sort(Comparator.comparingInt(PartialStats::firstChunk));
+    PartialStats all = null;
+    for (PartialStats next : sorted) {
+      if ((all == null ? 0 : all.endChunk) != next.firstChunk) {
+        throw new IllegalStateException("chunk " + (all == null ? 0 : all.endChunk) + " is missing or repeated");
+      }
+      all = all == null ? next : all.merge(next);
+    }
+    if (all == null || all.endChunk != chunkCount) {
+      throw new IllegalStateException("chunks [0, " + (all == null ? 0 : all.endChunk) + ") of " + chunkCount);
+    }
+    return all;
+  }
+
+  /**
+   * These chunks followed by {@code later}, the chunks right after them: counts and loo shifts
+   * add, the error moments combine by Chan et al.'s parallel formula.
    */
   public PartialStats merge(PartialStats later) {
     if (later.batchSize != batchSize || later.estimators != estimators || later.baselines != baselines
         || (later.looShift == null) != (looShift == null)) {
       throw new IllegalArgumentException("cannot merge partial statistics of different configurations");
+    }
+    if (later.firstChunk != endChunk) {
+      throw new IllegalArgumentException("chunks [" + later.firstChunk + ", " + later.endChunk
+          + ") do not follow chunks [" + firstChunk + ", " + endChunk + "): partials fold left in chunk order");
     }
     int e = estimators;
     int n = 0;
@@ -117,14 +165,14 @@ public final class PartialStats implements Serializable {
         m2[j] = errM2[j] + later.errM2[j] + delta * delta * ((double) na * nb / total);
       }
     }
-    return new PartialStats(batchSize, estimators, baselines, total,
+    return new PartialStats(batchSize, firstChunk, later.endChunk, estimators, baselines, total,
         Arrays.copyOf(tok, n), Arrays.copyOf(cnt, n), loo == null ? null : Arrays.copyOf(loo, n * e), mean, m2);
   }
 
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof PartialStats p)) return false;
-    return batchSize == p.batchSize && estimators == p.estimators && baselines == p.baselines
+    return batchSize == p.batchSize && firstChunk == p.firstChunk && endChunk == p.endChunk && estimators == p.estimators && baselines == p.baselines
         && batches == p.batches && Arrays.equals(tokens, p.tokens) && Arrays.equals(counts, p.counts)
         && Arrays.equals(looShift, p.looShift) && Arrays.equals(errMean, p.errMean)
         && Arrays.equals(errM2, p.errM2);

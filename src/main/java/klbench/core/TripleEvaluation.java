@@ -260,16 +260,16 @@ public final class TripleEvaluation {
   /** Chunk {@code chunk} of R = {@code batches} batches of size B, on its own derived stream. */
   public PartialStats simulateChunk(int batchSize, int batches, int chunk, long seed, String tripleKey) {
     return simulate(batchSize, Chunking.batchesIn(batchSize, batches, chunk),
-        Streams.forChunk(seed, tripleKey, batchSize, chunk));
+        Streams.forChunk(seed, tripleKey, batchSize, chunk), chunk, Kernel.best());
   }
 
-  /** {@code batches} batches of size B drawn from μ with {@code rng}. */
+  /** {@code batches} batches of size B drawn from μ with {@code rng}, as chunk 0 of a run. */
   public PartialStats simulate(int batchSize, int batches, UniformRandomProvider rng) {
-    return simulate(batchSize, batches, rng, Kernel.best());
+    return simulate(batchSize, batches, rng, 0, Kernel.best());
   }
 
-  /** The same with a chosen kernel (tests compare them bit for bit). */
-  PartialStats simulate(int batchSize, int batches, UniformRandomProvider rng, Kernel kernel) {
+  /** The same as chunk {@code chunk}, with a chosen kernel (tests compare them bit for bit). */
+  PartialStats simulate(int batchSize, int batches, UniformRandomProvider rng, int chunk, Kernel kernel) {
     if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1");
     if (anyLoo && batchSize < 2) throw new IllegalArgumentException("loo needs a batch size >= 2");
     if ((long) batchSize * batches > Integer.MAX_VALUE) {
@@ -280,7 +280,7 @@ public final class TripleEvaluation {
     double[] errMean = new double[e * j];
     double[] errM2 = new double[e * j];
     if (!t.feasible() || batches == 0) {
-      return new PartialStats(bsz, e, j, t.feasible() ? 0 : batches, new int[0], new long[0],
+      return new PartialStats(bsz, chunk, e, j, t.feasible() ? 0 : batches, new int[0], new long[0],
           anyLoo ? new double[0] : null, errMean, errM2);
     }
     SamplingTables tables = samplingTables();
@@ -383,7 +383,7 @@ public final class TripleEvaluation {
       i++;
     }
     double[] loo = looLog == null ? null : looLog.rows(tokens, t.size);
-    return new PartialStats(bsz, e, j, batches, tokens, counts, loo, errMean, errM2);
+    return new PartialStats(bsz, chunk, e, j, batches, tokens, counts, loo, errMean, errM2);
   }
 
   /** The sampling tables, shared by every stream (immutable once built). */
@@ -420,14 +420,11 @@ public final class TripleEvaluation {
 
   /** Every chunk of R batches of size B in order, merged in chunk order, then {@link #finish}. */
   public List<Metrics> evaluate(int batchSize, int batches, long seed, String tripleKey) {
-    PartialStats merged = null;
+    if (batches < 1) throw new IllegalArgumentException("batches must be >= 1");
     int chunks = Chunking.chunkCount(batchSize, batches);
-    for (int c = 0; c < chunks; c++) {
-      PartialStats part = simulateChunk(batchSize, batches, c, seed, tripleKey);
-      merged = merged == null ? part : merged.merge(part);
-    }
-    if (merged == null) throw new IllegalArgumentException("batches must be >= 1");
-    return finish(batchSize, batches, merged);
+    List<PartialStats> parts = new ArrayList<>(chunks);
+    for (int c = 0; c < chunks; c++) parts.add(simulateChunk(batchSize, batches, c, seed, tripleKey));
+    return finish(batchSize, batches, PartialStats.foldInChunkOrder(parts, chunks));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -461,7 +458,7 @@ public final class TripleEvaluation {
       TailSums tail = ok ? tailSums(k, samples, column, values) : null;
       for (int jb = 0; jb < j; jb++) {
         Baseline b = baselines.get(jb);
-        Metrics m = new Metrics(k, b, batchSize, batches);
+        Metrics m = new Metrics(estimators.get(k), b, batchSize, batches);
         out.add(m);
         if (!ok) {
           m.problem = t.feasible() ? problems[k] : t.infeasibleReason;

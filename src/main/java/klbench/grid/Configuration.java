@@ -3,6 +3,7 @@ package klbench.grid;
 import java.io.Serializable;
 import klbench.core.Baseline;
 import klbench.core.Estimator;
+import klbench.core.Metrics;
 import klbench.core.Streams;
 
 /**
@@ -36,6 +37,11 @@ public record Configuration(
   /** The config_id column: a stable hash of {@link #canonicalText()}. */
   public String configId() {
     return Streams.hex(canonicalText());
+  }
+
+  /** The identity of this configuration's metrics in its evaluation ({@link Metrics#key()}). */
+  public Metrics.Key metricsKey() {
+    return new Metrics.Key(estimator, baseline, batchSize);
   }
 
   /** batch_size × batches, the samples column. */

@@ -1,5 +1,10 @@
 package klbench.results;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 import klbench.core.Estimator;
 import klbench.core.Metrics;
 import klbench.core.Truth;
@@ -17,16 +22,42 @@ public final class Rows {
   private Rows() {}
 
   /**
+   * The rows of configurations evaluated together (one triple and batch size), each paired with
+   * its metrics by identity ({@link Metrics#key()}), never by position. The group's wall time is
+   * split evenly over its configurations, each computed or not; a row's samples per second are
+   * its samples over its share.
+   *
+   * @param keep which configurations get a row (all but those already in the results, for --resume)
+   * @throws IllegalArgumentException when a configuration has no metrics or the counts differ
+   */
+  public static List<ResultRow> ofGroup(String runId, String runName, List<Configuration> configs, Truth truth,
+      List<Metrics> metrics, double groupMs, Predicate<Configuration> keep) {
+    if (metrics.size() != configs.size()) {
+      throw new IllegalArgumentException(metrics.size() + " metrics for " + configs.size() + " configurations");
+    }
+    Map<Metrics.Key, Metrics> byKey = new HashMap<>();
+    for (Metrics m : metrics) byKey.put(m.key(), m);
+    double rowMs = groupMs / configs.size();
+    List<ResultRow> rows = new ArrayList<>();
+    for (Configuration c : configs) {
+      if (!keep.test(c)) continue;
+      Metrics m = byKey.get(c.metricsKey());
+      if (m == null) throw new IllegalArgumentException("no metrics for configuration " + c.canonicalText());
+      rows.add(of(runId, runName, c, truth, m, rowMs, c.samples() / (rowMs / 1000.0)));
+    }
+    return rows;
+  }
+
+  /**
    * @param truth the truth of the configuration's triple, or null when it could not be computed
-   * @param m the metrics of this configuration (its batch size and baseline must match)
+   * @param m the metrics of this configuration (its estimator, baseline and batch size must match)
    * @param elapsedMs wall time attributed to this configuration
    * @param samplesPerSecond simulated tokens per second of wall time
    */
   public static ResultRow of(String runId, String runName, Configuration c, Truth truth, Metrics m,
       double elapsedMs, double samplesPerSecond) {
-    if (m.batchSize != c.batchSize() || !m.baseline.equals(c.baseline())) {
-      throw new IllegalArgumentException("metrics for B=" + m.batchSize + ", " + m.baseline
-          + " do not belong to configuration B=" + c.batchSize() + ", " + c.baseline());
+    if (!m.key().equals(c.metricsKey())) {
+      throw new IllegalArgumentException("metrics of " + m.key() + " do not belong to configuration " + c.metricsKey());
     }
     ResultRow r = new ResultRow();
     TripleSpec t = c.triple();

@@ -157,13 +157,19 @@ public final class RunJob {
   private sealed interface TripleOutput extends java.io.Serializable permits Chunks, Finished {}
 
   /**
-   * The partial statistics of chunks [first, end) of one batch size, folded left in chunk order,
-   * with the executor time they took.
+   * The partial statistics of some consecutive chunks of one batch size, folded left in chunk
+   * order, with the executor time they took.
    */
-  private record Chunks(int batchSize, int first, int end, PartialStats stats, long nanos) implements TripleOutput {
+  private record Chunks(PartialStats stats, long nanos) implements TripleOutput {
+    int batchSize() { return stats.batchSize(); }
+
+    int first() { return stats.firstChunk(); }
+
+    int end() { return stats.endChunk(); }
+
     /** These chunks followed by the next ones: the left fold, continued. */
     Chunks then(Chunks next) {
-      return new Chunks(batchSize, first, next.end, stats.merge(next.stats), nanos + next.nanos);
+      return new Chunks(stats.merge(next.stats), nanos + next.nanos);
     }
   }
 
@@ -204,7 +210,7 @@ public final class RunJob {
         for (int b : u.batchSizes()) {
           long t1 = System.nanoTime();
           PartialStats stats = eval.simulateChunk(b, g.batches(), u.chunk(), g.seed(), u.triple().key());
-          Chunks chunk = new Chunks(b, u.chunk(), u.chunk() + 1, stats, System.nanoTime() - t1 + setupShare);
+          Chunks chunk = new Chunks(stats, System.nanoTime() - t1 + setupShare);
           tokens.add((long) b * Chunking.batchesIn(b, g.batches(), u.chunk()));
 
           List<Integer> key = List.of(u.tripleIndex(), b);
@@ -257,26 +263,18 @@ public final class RunJob {
         TripleEvaluation eval = Evaluations.of(job, triple._1());
         long setupShare = (System.nanoTime() - t0) / byBatchSize.size();
         for (Map.Entry<Integer, List<Chunks>> e : byBatchSize.entrySet()) {
-          Chunks all = foldInChunkOrder(e.getValue(), Chunking.chunkCount(e.getKey(), j.grid().batches()));
-          all = new Chunks(all.batchSize(), all.first(), all.end(), all.stats(), all.nanos() + setupShare);
-          rows.addAll(rows(j, triple._1(), eval, all, configurations));
+          List<PartialStats> parts = new ArrayList<>();
+          long nanos = setupShare;
+          for (Chunks c : e.getValue()) {
+            parts.add(c.stats());
+            nanos += c.nanos();
+          }
+          PartialStats all = PartialStats.foldInChunkOrder(parts, Chunking.chunkCount(e.getKey(), j.grid().batches()));
+          rows.addAll(rows(j, triple._1(), eval, new Chunks(all, nanos), configurations));
         }
       }
       cpuNanos.add(threadCpuNanos() - cpu);
       return rows.iterator();
-    }
-
-    private static Chunks foldInChunkOrder(List<Chunks> pieces, int chunkCount) {
-      pieces.sort(Comparator.comparingInt(Chunks::first));
-      Chunks all = pieces.get(0);
-      for (Chunks next : pieces.subList(1, pieces.size())) {
-        if (next.first() != all.end()) throw new IllegalStateException("chunk " + all.end() + " is missing or repeated");
-        all = all.then(next);
-      }
-      if (all.first() != 0 || all.end() != chunkCount) {
-        throw new IllegalStateException("chunks [" + all.first() + ", " + all.end() + ") of " + chunkCount);
-      }
-      return all;
     }
   }
 
@@ -292,13 +290,8 @@ public final class RunJob {
     List<Metrics> metrics = eval.finish(all.batchSize(), g.batches(), all.stats());
     double groupMs = (all.nanos() + System.nanoTime() - t0) / 1e6;
     List<Configuration> configs = g.configurations(g.triples().get(tripleIndex), all.batchSize());
-    double rowMs = groupMs / configs.size();
-    List<ResultRow> rows = new ArrayList<>();
-    for (int i = 0; i < configs.size(); i++) {
-      Configuration c = configs.get(i);
-      if (j.done().contains(c.configId())) continue;
-      rows.add(Rows.of(j.runId(), g.name(), c, eval.triple().truth(), metrics.get(i), rowMs, c.samples() / (rowMs / 1000.0)));
-    }
+    List<ResultRow> rows = Rows.ofGroup(j.runId(), g.name(), configs, eval.triple().truth(), metrics, groupMs,
+        c -> !j.done().contains(c.configId()));
     configurations.add(configs.size());
     return rows;
   }

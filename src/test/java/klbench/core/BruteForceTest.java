@@ -78,12 +78,12 @@ class BruteForceTest {
     TripleEvaluation ev = TripleEvaluation.prepare(t, ests, baselines);
     List<Metrics> rows = ev.finish(batch, 3, ev.simulate(batch, 3, Streams.derive(1L, "brute", 0)));
     for (Metrics m : rows) {
-      Estimator est = ests.get(m.estimatorIndex);
+      Estimator est = m.estimator;
       Moments bf = enumerate(t, est, m.baseline, batch);
       String what = est.name() + " " + m.baseline + " V=" + v + " B=" + batch;
       double scale = Math.max(1e-300, bf.mse);
       if (m.baseline.tokenOnly()) {
-        double[] mean = ev.expectedGradient(m.estimatorIndex, m.baseline);
+        double[] mean = ev.expectedGradient(ests.indexOf(m.estimator), m.baseline);
         assertTrue(TestTriples.distance(mean, bf.mean) <= 1e-12 * Math.max(1e-300, TestTriples.norm(bf.mean)) + 1e-15,
             what + ": E[ĝ_B]");
         assertEquals(bf.var, m.gradVarExact, 1e-10 * scale, what + ": grad_var");
@@ -93,7 +93,7 @@ class BruteForceTest {
       } else {
         // loo has no exact formula in the engine; its expectation equals the oracle baseline's
         // (E[a_i − mean of the others] · s_i factorises), which the enumeration confirms.
-        double[] oracleMean = ev.expectedGradient(m.estimatorIndex, Baseline.ORACLE);
+        double[] oracleMean = ev.expectedGradient(ests.indexOf(m.estimator), Baseline.ORACLE);
         assertTrue(TestTriples.distance(oracleMean, bf.mean) <= 1e-12 * Math.max(1e-300, TestTriples.norm(bf.mean)) + 1e-15,
             what + ": E[ĝ_B] of loo");
       }
@@ -109,14 +109,14 @@ class BruteForceTest {
     TripleEvaluation ev = TripleEvaluation.prepare(t, ests, List.of(Baseline.LOO));
     int r = 40_000;
     for (Metrics m : ev.evaluate(batch, r, 99L, "loo-brute")) {
-      Moments bf = enumerate(t, ests.get(m.estimatorIndex), Baseline.LOO, batch);
+      Moments bf = enumerate(t, m.estimator, Baseline.LOO, batch);
       if (m.gradMseSe == 0.0) {
         // a constant batch gradient (k1 under loo is identically 0): no noise, so equal to rounding
-        assertEquals(bf.mse, m.gradMseMc, 1e-9 * bf.mse, ests.get(m.estimatorIndex).name());
+        assertEquals(bf.mse, m.gradMseMc, 1e-9 * bf.mse, m.estimator.name());
         continue;
       }
       double z = (m.gradMseMc - bf.mse) / m.gradMseSe;
-      assertTrue(Math.abs(z) <= 5, ests.get(m.estimatorIndex).name() + ": z = " + z);
+      assertTrue(Math.abs(z) <= 5, m.estimator.name() + ": z = " + z);
     }
   }
 }

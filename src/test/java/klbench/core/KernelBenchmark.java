@@ -67,18 +67,18 @@ public class KernelBenchmark {
   @OperationsPerInvocation(TOKENS)
   public PartialStats vectorKernel(SamplingState s) {
     if (VECTOR == null) throw new IllegalStateException("this JVM has no vector kernel");
-    return s.none.simulate(BATCH, BATCHES, s.rng, VECTOR);
+    return s.none.simulate(BATCH, BATCHES, s.rng, 0, VECTOR);
   }
 
   @Benchmark
   @OperationsPerInvocation(TOKENS)
   public PartialStats scalarKernel(SamplingState s) {
-    return s.none.simulate(BATCH, BATCHES, s.rng, Kernel.scalar());
+    return s.none.simulate(BATCH, BATCHES, s.rng, 0, Kernel.scalar());
   }
 
   @Benchmark
   @OperationsPerInvocation(TOKENS)
   public PartialStats noEstimatorWork(SamplingState s) {
-    return s.none.simulate(BATCH, BATCHES, s.rng, NO_WORK);
+    return s.none.simulate(BATCH, BATCHES, s.rng, 0, NO_WORK);
   }
 }

@@ -42,8 +42,8 @@ class KernelTest {
       for (Triple t : List.of(TestTriples.onPolicy(v, 0.5, v), TestTriples.offPolicy(v, 0.5, 0.3, v + 1))) {
         TripleEvaluation ev = TripleEvaluation.prepare(t, es, BASELINES);
         for (int b : new int[] {2, 16, 64}) {
-          PartialStats s = ev.simulate(b, 300, stream(v, b), Kernel.scalar());
-          PartialStats x = ev.simulate(b, 300, stream(v, b), vector);
+          PartialStats s = ev.simulate(b, 300, stream(v, b), 0, Kernel.scalar());
+          PartialStats x = ev.simulate(b, 300, stream(v, b), 0, vector);
           assertIdentical(s, x);
           checked++;
         }

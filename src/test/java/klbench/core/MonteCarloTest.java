@@ -32,7 +32,7 @@ class MonteCarloTest {
     List<Metrics> rows = ev.evaluate(batch, 3000, 20261126L, "mc-test-" + v + "-" + batch);
     assertEquals(ests.size() * baselines.size(), rows.size());
     for (Metrics m : rows) {
-      String what = ests.get(m.estimatorIndex).name() + " " + m.baseline;
+      String what = m.estimator.name() + " " + m.baseline;
       assertNotNull(m.valueZ, what);
       assertTrue(Math.abs(m.valueZ) <= 5, what + ": value_z " + m.valueZ);
       if (m.baseline.tokenOnly()) {
@@ -60,7 +60,7 @@ class MonteCarloTest {
     for (Metrics m : rows.subList(0, 2)) {
       // ‖ḡ − G‖² = bias_mc² + var/R; unbiased means ‖ḡ − G‖² ≈ var/R (a chi-square-like spread)
       double errSq = m.gradBiasNormMc * m.gradBiasNormMc + m.gradVarMc / r;
-      assertTrue(errSq <= 5 * m.gradVarMc / r, ests.get(m.estimatorIndex).name() + ": " + errSq + " vs " + m.gradVarMc / r);
+      assertTrue(errSq <= 5 * m.gradVarMc / r, m.estimator.name() + ": " + errSq + " vs " + m.gradVarMc / r);
       assertTrue(m.gradRelBias < 0.05);
     }
     // k1/loss under loo has a zero batch gradient: its bias is all of ‖G‖.

@@ -36,30 +36,43 @@ class RobustnessTest {
   }
 
   /**
-   * A configuration with several chunks: the chunks computed in one go or one by one (by any
-   * worker, in any order), then merged left to right in chunk order, give the same bits.
+   * A chunk's partial statistics depend on (seed, triple, B, chunk) alone: computed by another
+   * evaluation of the same triple (another worker), in another order, they are the same bits. So
+   * the one left fold ({@link PartialStats#foldInChunkOrder}) gives the same result wherever the
+   * chunks ran; the fold itself is checked against a single pass below.
    */
   @Test
-  void chunksComputedApartAndMergedInOrderGiveIdenticalBits() throws Exception {
-    Triple t = TestTriples.onPolicy(1000, 0.5, 3);
+  void chunkPartialsDoNotDependOnWhoComputesThemOrWhen() {
     int batch = 1024;
     int batches = 700; // 256 batches per chunk → 3 chunks
     assertEquals(3, Chunking.chunkCount(batch, batches));
-    TripleEvaluation ev = TripleEvaluation.prepare(t, presets(), BASELINES);
-    List<Metrics> sequential = ev.evaluate(batch, batches, 7L, "k");
-    // "another worker": a fresh evaluation, chunks computed in reverse order, merged in chunk order
+    TripleEvaluation ev = TripleEvaluation.prepare(TestTriples.onPolicy(1000, 0.5, 3), presets(), BASELINES);
     TripleEvaluation other = TripleEvaluation.prepare(TestTriples.onPolicy(1000, 0.5, 3), presets(), BASELINES);
-    PartialStats c2 = other.simulateChunk(batch, batches, 2, 7L, "k");
-    PartialStats c1 = other.simulateChunk(batch, batches, 1, 7L, "k");
-    PartialStats c0 = other.simulateChunk(batch, batches, 0, 7L, "k");
-    assertEquals(256 + 256 + 188, c0.batches() + c1.batches() + c2.batches());
-    List<Metrics> merged = other.finish(batch, batches, c0.merge(c1).merge(c2));
-    assertMetricsIdentical(sequential, merged);
+    List<PartialStats> inOrder = new ArrayList<>();
+    for (int c = 0; c < 3; c++) inOrder.add(ev.simulateChunk(batch, batches, c, 7L, "k"));
+    List<PartialStats> reversed = new ArrayList<>();
+    for (int c = 2; c >= 0; c--) reversed.add(other.simulateChunk(batch, batches, c, 7L, "k"));
+    for (int c = 0; c < 3; c++) assertEquals(inOrder.get(c), reversed.get(2 - c), "chunk " + c);
+    assertEquals(256 + 256 + 188, inOrder.get(0).batches() + inOrder.get(1).batches() + inOrder.get(2).batches());
     // counts add up exactly to B·R tokens
-    PartialStats all = c0.merge(c1).merge(c2);
+    PartialStats all = PartialStats.foldInChunkOrder(reversed, 3);
     long tokens = 0;
     for (long c : all.counts) tokens += c;
     assertEquals((long) batch * batches, tokens);
+    assertEquals(batches, all.batches());
+  }
+
+  @Test
+  void theFoldRefusesMissingRepeatedOrOutOfOrderChunks() {
+    TripleEvaluation ev = TripleEvaluation.prepare(TestTriples.onPolicy(50, 0.5, 3), presets(), BASELINES);
+    PartialStats c0 = ev.simulateChunk(1024, 700, 0, 7L, "k");
+    PartialStats c1 = ev.simulateChunk(1024, 700, 1, 7L, "k");
+    PartialStats c2 = ev.simulateChunk(1024, 700, 2, 7L, "k");
+    assertThrows(IllegalStateException.class, () -> PartialStats.foldInChunkOrder(List.of(c0, c2), 3));
+    assertThrows(IllegalStateException.class, () -> PartialStats.foldInChunkOrder(List.of(c0, c1, c1, c2), 3));
+    assertThrows(IllegalStateException.class, () -> PartialStats.foldInChunkOrder(List.of(c0, c1), 3));
+    assertThrows(IllegalArgumentException.class, () -> c1.merge(c0));
+    assertEquals(PartialStats.foldInChunkOrder(List.of(c2, c0, c1), 3), c0.merge(c1).merge(c2));
   }
 
   @Test
@@ -70,8 +83,8 @@ class RobustnessTest {
     PartialStats one = ev.simulate(8, 1000, Streams.derive(5L, "m", 0));
     // the same stream split at batch 400
     org.apache.commons.rng.UniformRandomProvider rng = Streams.derive(5L, "m", 0);
-    PartialStats first = ev.simulate(8, 400, rng);
-    PartialStats second = ev.simulate(8, 600, rng);
+    PartialStats first = ev.simulate(8, 400, rng, 0, Kernel.best());
+    PartialStats second = ev.simulate(8, 600, rng, 1, Kernel.best());
     PartialStats both = first.merge(second);
     assertArrayEquals(one.tokens, both.tokens);
     assertArrayEquals(one.counts, both.counts);
@@ -130,7 +143,7 @@ class RobustnessTest {
     Triple t = Triple.of(LogSpace.logSoftmax(th), LogSpace.logSoftmax(TestTriples.perturbed(th, 0.05, 78)), null);
     TripleEvaluation ev = TripleEvaluation.prepare(t, presets(), BASELINES);
     for (Metrics m : ev.evaluate(64, 300, 1L, "sigma50")) {
-      String what = presets().get(m.estimatorIndex).name() + " " + m.baseline;
+      String what = m.estimator.name() + " " + m.baseline;
       if (m.problem != null) continue;
       for (Field f : Metrics.class.getFields()) {
         if (f.getType() != Double.class) continue;
