@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import klbench.core.Metrics;
 import klbench.core.Triple;
-import klbench.core.TripleEvaluation;
+import klbench.core.SequenceEvaluation;
 import klbench.distributions.Distributions;
 import klbench.grid.Grid;
 import klbench.grid.TripleSpec;
@@ -30,7 +30,7 @@ public final class LocalEvaluation {
     for (TripleSpec spec : grid.triples()) {
       long start = System.nanoTime();
       Triple triple = Distributions.build(spec, grid.seed(), grid.files());
-      TripleEvaluation evaluation = TripleEvaluation.prepare(triple, grid.estimators(), grid.baselines());
+      SequenceEvaluation evaluation = SequenceEvaluation.prepare(triple, grid.estimators(), grid.baselines());
       double setupMs = (System.nanoTime() - start) / 1e6 / grid.batchSizes().size();
       for (int batchSize : grid.batchSizes()) {
         long t0 = System.nanoTime();

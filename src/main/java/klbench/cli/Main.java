@@ -96,7 +96,7 @@ public final class Main implements Callable<Integer> {
     public String[] getVersion() {
       String v = Main.class.getPackage().getImplementationVersion();
       return new String[] {"klbench " + (v == null ? "(version unknown: not run from the packaged jar)" : v),
-          "Monte Carlo kernel: " + klbench.core.TripleEvaluation.monteCarloKernel()
+          "Monte Carlo kernel: " + klbench.core.SequenceEvaluation.monteCarloKernel()
               + " (vector needs --add-modules=jdk.incubator.vector; both give the same results)"};
     }
   }

@@ -59,10 +59,11 @@ public final class Consistency {
     }
 
     /**
-     * The sums for one estimator: its coefficient column a, its value column f with mean {@code
-     * valueMean}, over a run of {@code samples} tokens.
+     * The sums for one lane of a one-token model: its coefficient column z, with the weight of
+     * (z + s)² in E‖ĝ‖² per token ({@code weight}: μ‖e_x − p‖² ω²), its value column f with mean
+     * {@code valueMean}, over a run of {@code samples} tokens.
      */
-    static TailSums of(Triple t, double[] muScoreSq, double valueMean, double samples, double[] column, double[] values) {
+    static TailSums of(Triple t, double[] weight, double valueMean, double samples, double[] column, double[] values) {
       double valueAll = 0, valueRare = 0;
       double[] all = new double[3];
       double[] rare = new double[3];
@@ -71,7 +72,7 @@ public final class Consistency {
         if (mu == 0.0) continue;
         double dv = values[x] - valueMean;
         double a = column[x];
-        double w = muScoreSq[x];
+        double w = weight[x];
         double v = mu * dv * dv;
         valueAll += v;
         all[0] += w * a * a;

@@ -40,13 +40,13 @@ abstract class Kernel {
   abstract String name();
 
   /**
-   * The five sums of every column over a batch's n distinct tokens: token tk's coefficients start
-   * at rows[rowAt[tk]], its weights are c = wc[tk], c·p = wp[tk], c·G = wg[tk]. When no count
-   * exceeds 1 ({@code repeats} false) the kernel may skip the multiplications by c: the sums are
-   * the same bits (a·1 = a, and Σac² = Σac).
+   * The five sums of columns [base, base + columns) over distinct tokens [from, to) of a batch:
+   * token tk's coefficients start at rows[rowAt[tk] + base], its weights are c = wc[tk], c·p =
+   * wp[tk], c·G = wg[tk]. When every weight c is 1 ({@code repeats} false) the kernel may skip the
+   * multiplications by c: the sums are the same bits (a·1 = a, and Σac² = Σac).
    */
-  abstract void batchSums(int n, boolean repeats, double[] rows, int[] rowAt, double[] wc, double[] wp,
-      double[] wg, int columns, double[] sums);
+  abstract void batchSums(int from, int to, boolean repeats, double[] rows, int[] rowAt, int base, double[] wc,
+      double[] wp, double[] wg, int columns, double[] sums);
 
   /**
    * For k &lt; width: dst[d + k] = Σ_r src[row_r·width + k]·c_r over r in [from, to) in order, as

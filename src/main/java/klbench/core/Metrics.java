@@ -11,8 +11,9 @@ import java.io.Serializable;
  * <p>Field names are the result columns in camelCase.
  */
 public final class Metrics implements Serializable {
-  /** Which configuration of the evaluation these are: estimator, baseline and batch size. */
+  /** Which configuration of the evaluation these are: estimator, discount, baseline and batch size. */
   public final Estimator estimator;
+  public final double discount;
   public final Baseline baseline;
   public final int batchSize;
   public final long batches;
@@ -39,6 +40,9 @@ public final class Metrics implements Serializable {
   public Double gradMseSe;
   public Double gradRelBias;
   public Double gradRelRmse;
+  /** cos(E[ĝ_B], G_pos), the per-position gradient (SEQUENCES.md): exact and Monte Carlo. */
+  public Double gradCosPosExact;
+  public Double gradCosPosMc;
 
   public Double valueZ;
   public Double gradMseZ;
@@ -49,14 +53,15 @@ public final class Metrics implements Serializable {
 
   /**
    * Null, or, on a row that is not consistent, why Monte Carlo cannot be expected to agree with
-   * exact: more than {@code Consistency.TAIL_SHARE} of an exact variance comes from tokens
+   * exact: more than {@link Consistency#TAIL_SHARE} of an exact variance comes from tokens
    * expected fewer than once in the run's samples (μ(x)·B·R &lt; 1), so a finite run almost never
    * sees what dominates it.
    */
   public String mcNote;
 
-  public Metrics(Estimator estimator, Baseline baseline, int batchSize, long batches) {
+  public Metrics(Estimator estimator, double discount, Baseline baseline, int batchSize, long batches) {
     this.estimator = estimator;
+    this.discount = discount;
     this.baseline = baseline;
     this.batchSize = batchSize;
     this.batches = batches;
@@ -64,9 +69,9 @@ public final class Metrics implements Serializable {
 
   /** The identity these metrics answer for; a configuration is paired with its metrics by it. */
   public Key key() {
-    return new Key(estimator, baseline, batchSize);
+    return new Key(estimator, discount, baseline, batchSize);
   }
 
-  /** What identifies the metrics of one evaluation: estimator, baseline, batch size. */
-  public record Key(Estimator estimator, Baseline baseline, int batchSize) implements Serializable {}
+  /** What identifies the metrics of one evaluation: estimator, discount, baseline, batch size. */
+  public record Key(Estimator estimator, double discount, Baseline baseline, int batchSize) implements Serializable {}
 }

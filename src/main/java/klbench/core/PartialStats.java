@@ -1,6 +1,5 @@
 package klbench.core;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -8,17 +7,17 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The partial statistics of a run of consecutive batches (a chunk) of one (triple, batch size), for
- * every estimator and baseline at once; mergeable, in the spirit of Commons Statistics' {@code
- * combine}. What it keeps is all the final metrics need, and nothing V-long per batch:
+ * The partial statistics of a run of consecutive chunks of one (model, batch size), for every lane
+ * and baseline at once; mergeable, in the spirit of Commons Statistics' {@code combine}. What it
+ * keeps is all the final metrics need, and nothing V-long per batch:
  *
  * <ul>
- *   <li>the token counts N_x over all batches, sparse (the distinct tokens, sorted): the value
- *       metrics and, for token-only coefficients, the mean batch gradient follow from them;
- *   <li>for {@code loo}, T_{e,x} = Σ_b s_{b,e} n_{b,x}, the batch-dependent part of the mean batch
- *       gradient (s_b is the leave-one-out shift of batch b);
- *   <li>per (estimator, baseline), the running mean and sum of squared deviations (Welford/Chan)
- *       of d_b = ‖ĝ_b − G‖², the squared error of each batch gradient.
+ *   <li>per (lane, baseline), the running mean and sum of squared deviations (Welford/Chan) of
+ *       d_b = ‖ĝ_b − G‖², the squared error of each batch gradient;
+ *   <li>per position, what was drawn there ({@link PositionStats}): the mean batch gradient and the
+ *       value's mean follow from it;
+ *   <li>for responses of several tokens, each response's value Σ_t f_t per value key, in draw order
+ *       (its variance needs them; one token's follows from the counts).
  * </ul>
  *
  * <p>{@link #merge} is deterministic: merging chunk partials in chunk order gives the same bits
@@ -26,104 +25,36 @@ import java.util.List;
  * next chunks ({@code later} must start where this one ends), and {@link #foldInChunkOrder} is the
  * one left fold every caller uses.
  */
-public final class PartialStats implements Serializable {
-  private static final long serialVersionUID = 1L;
-
+public final class PartialStats {
   final int batchSize;
   /** The chunks summarised: [firstChunk, endChunk). */
   final int firstChunk;
   final int endChunk;
-  final int estimators;
+  final int lanes;
   final int baselines;
   /** Number of batches summarised. */
   final long batches;
-  /** Distinct tokens seen, ascending. */
-  final int[] tokens;
-  /** N_x for each entry of {@link #tokens}. */
-  final long[] counts;
-  /** T_{e,x} at [t * estimators + e] for token tokens[t]; null when no baseline is loo. */
-  final double[] looShift;
-  /** Mean of d_b per [e * baselines + j]. */
+  /** Mean of d_b per [lane * baselines + j]. */
   final double[] errMean;
-  /** Σ (d_b − mean)² per [e * baselines + j]. */
+  /** Σ (d_b − mean)² per [lane * baselines + j]. */
   final double[] errM2;
+  /** Per position (index t − 1): what was drawn there; null once the caller has taken it. */
+  final PositionStats[] positions;
+  /** Per value key: each response's value, or null for one-token responses. */
+  final double[][] values;
 
-  PartialStats(int batchSize, int chunk, int estimators, int baselines, long batches, int[] tokens, long[] counts,
-      double[] looShift, double[] errMean, double[] errM2) {
-    this(batchSize, chunk, chunk + 1, estimators, baselines, batches, tokens, counts, looShift, errMean, errM2);
-  }
-
-  private PartialStats(int batchSize, int firstChunk, int endChunk, int estimators, int baselines, long batches,
-      int[] tokens, long[] counts, double[] looShift, double[] errMean, double[] errM2) {
+  PartialStats(int batchSize, int firstChunk, int endChunk, int lanes, int baselines, long batches, double[] errMean,
+      double[] errM2, PositionStats[] positions, double[][] values) {
     this.batchSize = batchSize;
     this.firstChunk = firstChunk;
     this.endChunk = endChunk;
-    this.estimators = estimators;
+    this.lanes = lanes;
     this.baselines = baselines;
     this.batches = batches;
-    this.tokens = tokens;
-    this.counts = counts;
-    this.looShift = looShift;
     this.errMean = errMean;
     this.errM2 = errM2;
-  }
-
-  /** Statistics of batches that drew no tokens: those of an infeasible triple, or no batches at all. */
-  static PartialStats withoutTokens(int batchSize, int chunk, int estimators, int baselines, long batches, boolean loo) {
-    return new PartialStats(batchSize, chunk, estimators, baselines, batches, new int[0], new long[0],
-        loo ? new double[0] : null, new double[estimators * baselines], new double[estimators * baselines]);
-  }
-
-  /**
-   * The accept side of the accumulator: one chunk's batches, in order. Each batch brings its
-   * squared errors d_b per (estimator, baseline), folded into the running mean and sum of squared
-   * deviations by Welford's update, and, with loo, its shifts and distinct tokens; {@link #result}
-   * then takes the chunk's token counts. {@link #merge} is the combine side.
-   */
-  static final class Accumulator {
-    private final int batchSize;
-    private final int chunk;
-    private final int estimators;
-    private final int baselines;
-    private final LooLog looLog;
-    private final double[] errMean;
-    private final double[] errM2;
-    private long batches;
-
-    /** @param looLog the chunk's log of loo shifts, or null when no baseline is loo */
-    Accumulator(int batchSize, int chunk, int estimators, int baselines, LooLog looLog) {
-      this.batchSize = batchSize;
-      this.chunk = chunk;
-      this.estimators = estimators;
-      this.baselines = baselines;
-      this.looLog = looLog;
-      this.errMean = new double[estimators * baselines];
-      this.errM2 = new double[estimators * baselines];
-    }
-
-    /**
-     * The next batch: its d_b per [e * baselines + j], and for loo its shift per estimator and
-     * its n distinct tokens with their counts.
-     */
-    void accept(double[] batchErrors, double[] looShift, int[] tokens, double[] counts, int n) {
-      long seen = ++batches;
-      for (int idx = 0; idx < errMean.length; idx++) {
-        double err = batchErrors[idx];
-        double delta = err - errMean[idx];
-        errMean[idx] += delta / seen;
-        errM2[idx] += delta * (err - errMean[idx]);
-      }
-      if (looLog != null) looLog.addBatch(looShift, tokens, counts, n);
-    }
-
-    /**
-     * The chunk's statistics, given its distinct tokens (ascending) and their counts over every
-     * batch, from a vocabulary of {@code vocab} tokens.
-     */
-    PartialStats result(int[] tokens, long[] counts, int vocab) {
-      double[] loo = looLog == null ? null : looLog.rows(tokens, vocab);
-      return new PartialStats(batchSize, chunk, estimators, baselines, batches, tokens, counts, loo, errMean, errM2);
-    }
+    this.positions = positions;
+    this.values = values;
   }
 
   public long batches() { return batches; }
@@ -136,8 +67,45 @@ public final class PartialStats implements Serializable {
   /** One past the last chunk summarised. */
   public int endChunk() { return endChunk; }
 
-  /** Number of distinct tokens held (the size on the wire grows with it). */
-  public int distinctTokens() { return tokens.length; }
+  /** Number of distinct (context, token) entries held over all positions (the size grows with it). */
+  public int distinctTokens() {
+    int n = 0;
+    for (PositionStats p : positions) if (p != null) n += p.size();
+    return n;
+  }
+
+  /**
+   * The accept side of the accumulator: one chunk's batches, in order, each bringing its squared
+   * errors d_b per (lane, baseline), folded into the running mean and sum of squared deviations by
+   * Welford's update. {@link #merge} is the combine side.
+   */
+  static final class Accumulator {
+    private final double[] errMean;
+    private final double[] errM2;
+    private long batches;
+
+    Accumulator(int lanes, int baselines) {
+      this.errMean = new double[lanes * baselines];
+      this.errM2 = new double[lanes * baselines];
+    }
+
+    /** The next batch's d_b per [lane * baselines + j]. */
+    void accept(double[] batchErrors) {
+      long seen = ++batches;
+      for (int idx = 0; idx < errMean.length; idx++) {
+        double err = batchErrors[idx];
+        double delta = err - errMean[idx];
+        errMean[idx] += delta / seen;
+        errM2[idx] += delta * (err - errMean[idx]);
+      }
+    }
+
+    long batches() { return batches; }
+
+    double[] mean() { return errMean; }
+
+    double[] m2() { return errM2; }
+  }
 
   /**
    * The left fold of a configuration's chunk partials in chunk order, whatever order they arrive in
@@ -163,47 +131,30 @@ public final class PartialStats implements Serializable {
   }
 
   /**
-   * These chunks followed by {@code later}, the chunks right after them: counts and loo shifts
-   * add, the error moments combine by Chan et al.'s parallel formula.
+   * These chunks followed by {@code later}, the chunks right after them: the error moments combine
+   * by Chan et al.'s parallel formula, each position's entries merge, response values append.
    */
   public PartialStats merge(PartialStats later) {
-    if (later.batchSize != batchSize || later.estimators != estimators || later.baselines != baselines
-        || (later.looShift == null) != (looShift == null)) {
+    if (later.batchSize != batchSize || later.lanes != lanes || later.baselines != baselines
+        || later.positions.length != positions.length || (later.values == null) != (values == null)) {
       throw new IllegalArgumentException("cannot merge partial statistics of different configurations");
     }
     if (later.firstChunk != endChunk) {
       throw new IllegalArgumentException("chunks [" + later.firstChunk + ", " + later.endChunk
           + ") do not follow chunks [" + firstChunk + ", " + endChunk + "): partials fold left in chunk order");
     }
-    int e = estimators;
-    int n = 0;
-    int[] tok = new int[tokens.length + later.tokens.length];
-    long[] cnt = new long[tok.length];
-    double[] loo = looShift == null ? null : new double[tok.length * e];
-    int i = 0;
-    int k = 0;
-    while (i < tokens.length || k < later.tokens.length) {
-      int x;
-      if (k >= later.tokens.length || (i < tokens.length && tokens[i] < later.tokens[k])) {
-        x = tokens[i];
-        cnt[n] = counts[i];
-        if (loo != null) System.arraycopy(looShift, i * e, loo, n * e, e);
-        i++;
-      } else if (i >= tokens.length || later.tokens[k] < tokens[i]) {
-        x = later.tokens[k];
-        cnt[n] = later.counts[k];
-        if (loo != null) System.arraycopy(later.looShift, k * e, loo, n * e, e);
-        k++;
-      } else {
-        x = tokens[i];
-        cnt[n] = counts[i] + later.counts[k];
-        if (loo != null) {
-          for (int j = 0; j < e; j++) loo[n * e + j] = looShift[i * e + j] + later.looShift[k * e + j];
-        }
-        i++;
-        k++;
+    PositionStats[] pos = new PositionStats[positions.length];
+    for (int t = 0; t < pos.length; t++) {
+      if (positions[t] != null && later.positions[t] != null) pos[t] = positions[t].merge(later.positions[t]);
+      else if (positions[t] != null || later.positions[t] != null) throw new IllegalStateException("position " + (t + 1) + " was taken from one side only");
+    }
+    double[][] vals = null;
+    if (values != null) {
+      vals = new double[values.length][];
+      for (int k = 0; k < values.length; k++) {
+        vals[k] = Arrays.copyOf(values[k], values[k].length + later.values[k].length);
+        System.arraycopy(later.values[k], 0, vals[k], values[k].length, later.values[k].length);
       }
-      tok[n++] = x;
     }
     double[] mean = new double[errMean.length];
     double[] m2 = new double[errM2.length];
@@ -223,21 +174,19 @@ public final class PartialStats implements Serializable {
         m2[j] = errM2[j] + later.errM2[j] + delta * delta * ((double) na * nb / total);
       }
     }
-    return new PartialStats(batchSize, firstChunk, later.endChunk, estimators, baselines, total,
-        Arrays.copyOf(tok, n), Arrays.copyOf(cnt, n), loo == null ? null : Arrays.copyOf(loo, n * e), mean, m2);
+    return new PartialStats(batchSize, firstChunk, later.endChunk, lanes, baselines, total, mean, m2, pos, vals);
   }
 
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof PartialStats p)) return false;
-    return batchSize == p.batchSize && firstChunk == p.firstChunk && endChunk == p.endChunk && estimators == p.estimators && baselines == p.baselines
-        && batches == p.batches && Arrays.equals(tokens, p.tokens) && Arrays.equals(counts, p.counts)
-        && Arrays.equals(looShift, p.looShift) && Arrays.equals(errMean, p.errMean)
-        && Arrays.equals(errM2, p.errM2);
+    return batchSize == p.batchSize && firstChunk == p.firstChunk && endChunk == p.endChunk && lanes == p.lanes
+        && baselines == p.baselines && batches == p.batches && Arrays.equals(errMean, p.errMean)
+        && Arrays.equals(errM2, p.errM2) && Arrays.equals(positions, p.positions) && Arrays.deepEquals(values, p.values);
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(errMean) * 31 + Arrays.hashCode(counts);
+    return Arrays.hashCode(errMean) * 31 + Arrays.hashCode(positions);
   }
 }

@@ -1,17 +1,17 @@
 package klbench.core;
 
-import java.util.List;
 import org.apache.commons.rng.sampling.distribution.AliasMethodDiscreteSampler;
 import org.apache.commons.rng.sampling.distribution.SharedStateDiscreteSampler;
 import org.apache.commons.rng.simple.RandomSource;
 
 /**
- * What the Monte Carlo hot loop reads, built once per triple in O(V·E) and shared, immutable, by
- * every random stream: Walker's alias table of μ (Commons RNG's {@link AliasMethodDiscreteSampler}:
- * O(1) per token after O(V) set-up, bound to each chunk's own generator with {@code
- * withUniformRandomProvider}); one row per token of its coefficients [a_1(x), …, a_E(x), 0 …],
- * {@link #columns} wide ({@link Kernel#columns}), starting at {@link #offset}; and [p_x, G_x] per
- * token, apart from the rows so that a row of 8 columns is exactly two cache lines.
+ * What the Monte Carlo hot loop of a one-row model reads, built once in O(V·E) and shared,
+ * immutable, by every random stream: Walker's alias table of μ (Commons RNG's {@link
+ * AliasMethodDiscreteSampler}: O(1) per token after O(V) set-up, bound to each chunk's own
+ * generator with {@code withUniformRandomProvider}); one row per token of its lane coefficients in
+ * the {@link LaneLayout} (a(x) for token rules, z(x) = f(x) for reward rules, whose weight w goes
+ * with the token's count), starting at {@link #offset}; and [p_x, G_x] per token, apart from the
+ * rows so that a row of 8 columns is exactly two cache lines.
  */
 record SamplingTables(SharedStateDiscreteSampler alias, double[] rows, int offset, int columns, double[] pg) {
   /**
@@ -21,10 +21,15 @@ record SamplingTables(SharedStateDiscreteSampler alias, double[] rows, int offse
    */
   static final int ALIGN = 6;
 
-  /** The tables of a feasible triple; an estimator with a problem keeps coefficients 0. */
-  static SamplingTables of(Triple t, List<Estimator> estimators, ExactMoments exact) {
-    int e = estimators.size();
-    int width = Kernel.columns(e);
+  /** The alias table of a row's μ. */
+  static SharedStateDiscreteSampler alias(Triple t) {
+    // The generator given here is never used: each chunk supplies its own stream.
+    return AliasMethodDiscreteSampler.of(RandomSource.SPLIT_MIX_64.create(0L), t.mu);
+  }
+
+  /** The tables of a feasible one-row model; a lane whose estimator has a problem keeps zeros. */
+  static SamplingTables of(Triple t, LaneLayout layout, String[] problems, double[] em1) {
+    int width = layout.width;
     int offset = ALIGN;
     double[] rows = new double[offset + t.size * width];
     double[] pg = new double[2 * t.size];
@@ -32,15 +37,15 @@ record SamplingTables(SharedStateDiscreteSampler alias, double[] rows, int offse
       pg[2 * x] = t.p[x];
       pg[2 * x + 1] = t.grad[x];
     }
-    EstimatorColumns columns = exact.columns();
-    for (int k = 0; k < e; k++) {
-      if (exact.values(k) == null) continue;
-      columns.fill(estimators.get(k));
-      double[] column = columns.coefficient;
-      for (int x = 0; x < t.size; x++) rows[offset + x * width + k] = column[x];
+    EstimatorColumns columns = new EstimatorColumns(t, em1);
+    Lanes lanes = layout.lanes;
+    for (int l = 0; l < lanes.count; l++) {
+      if (problems[lanes.estimatorIndex(l)] != null) continue;
+      columns.fill(lanes.estimator(l));
+      double[] column = lanes.credit(l) == GradientRule.Credit.OWN ? columns.coefficient : columns.value;
+      int col = offset + layout.columnOf[l];
+      for (int x = 0; x < t.size; x++) rows[col + x * width] = column[x];
     }
-    // The generator given here is never used: each chunk supplies its own stream.
-    return new SamplingTables(AliasMethodDiscreteSampler.of(RandomSource.SPLIT_MIX_64.create(0L), t.mu),
-        rows, offset, width, pg);
+    return new SamplingTables(alias(t), rows, offset, width, pg);
   }
 }

@@ -19,14 +19,14 @@ final class ScalarKernel extends Kernel {
   int lanes() { return 2; }
 
   @Override
-  void batchSums(int n, boolean repeats, double[] rows, int[] rowAt, double[] wc, double[] wp, double[] wg,
-      int columns, double[] sums) {
+  void batchSums(int from, int to, boolean repeats, double[] rows, int[] rowAt, int base, double[] wc, double[] wp,
+      double[] wg, int columns, double[] sums) {
     for (int k = 0; k < columns; k += 2) {
       double a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0;
       double b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0;
       if (!repeats) {
-        for (int tk = 0; tk < n; tk++) {
-          int r = rowAt[tk] + k;
+        for (int tk = from; tk < to; tk++) {
+          int r = rowAt[tk] + base + k;
           double a = rows[r];
           double b = rows[r + 1];
           double p = wp[tk];
@@ -43,8 +43,8 @@ final class ScalarKernel extends Kernel {
         a3 = a1;
         b3 = b1;
       } else {
-        for (int tk = 0; tk < n; tk++) {
-          int r = rowAt[tk] + k;
+        for (int tk = from; tk < to; tk++) {
+          int r = rowAt[tk] + base + k;
           double c = wc[tk];
           double p = wp[tk];
           double g = wg[tk];

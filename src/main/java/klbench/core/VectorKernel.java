@@ -32,25 +32,25 @@ final class VectorKernel extends Kernel {
   int lanes() { return S.length(); }
 
   @Override
-  void batchSums(int n, boolean repeats, double[] rows, int[] rowAt, double[] wc, double[] wp, double[] wg,
-      int columns, double[] sums) {
+  void batchSums(int from, int to, boolean repeats, double[] rows, int[] rowAt, int base, double[] wc, double[] wp,
+      double[] wg, int columns, double[] sums) {
     for (int k = 0; k < columns; k += S.length()) {
       if (repeats) {
-        withCounts(n, rows, rowAt, wc, wp, wg, columns, sums, k);
+        withCounts(from, to, rows, rowAt, base + k, wc, wp, wg, columns, sums, k);
       } else {
-        singles(n, rows, rowAt, wp, wg, columns, sums, k);
+        singles(from, to, rows, rowAt, base + k, wp, wg, columns, sums, k);
       }
     }
   }
 
-  private static void singles(int n, double[] rows, int[] rowAt, double[] wp, double[] wg, int columns,
-      double[] sums, int k) {
+  private static void singles(int from, int to, double[] rows, int[] rowAt, int column, double[] wp, double[] wg,
+      int columns, double[] sums, int k) {
     DoubleVector s1 = DoubleVector.zero(S);
     DoubleVector s2 = s1;
     DoubleVector s4 = s1;
     DoubleVector s5 = s1;
-    for (int tk = 0; tk < n; tk++) {
-      DoubleVector a = DoubleVector.fromArray(S, rows, rowAt[tk] + k);
+    for (int tk = from; tk < to; tk++) {
+      DoubleVector a = DoubleVector.fromArray(S, rows, rowAt[tk] + column);
       s1 = s1.add(a);
       s2 = a.fma(a, s2);
       s4 = a.fma(DoubleVector.broadcast(S, wp[tk]), s4);
@@ -59,15 +59,15 @@ final class VectorKernel extends Kernel {
     store(sums, columns, k, s1, s2, s1, s4, s5); // Σac² = Σac when every c is 1
   }
 
-  private static void withCounts(int n, double[] rows, int[] rowAt, double[] wc, double[] wp, double[] wg,
-      int columns, double[] sums, int k) {
+  private static void withCounts(int from, int to, double[] rows, int[] rowAt, int column, double[] wc, double[] wp,
+      double[] wg, int columns, double[] sums, int k) {
     DoubleVector s1 = DoubleVector.zero(S);
     DoubleVector s2 = s1;
     DoubleVector s3 = s1;
     DoubleVector s4 = s1;
     DoubleVector s5 = s1;
-    for (int tk = 0; tk < n; tk++) {
-      DoubleVector a = DoubleVector.fromArray(S, rows, rowAt[tk] + k);
+    for (int tk = from; tk < to; tk++) {
+      DoubleVector a = DoubleVector.fromArray(S, rows, rowAt[tk] + column);
       DoubleVector c = DoubleVector.broadcast(S, wc[tk]);
       DoubleVector ac = a.mul(c);
       s1 = s1.add(ac);

@@ -41,7 +41,7 @@ public record Configuration(
 
   /** The identity of this configuration's metrics in its evaluation ({@link Metrics#key()}). */
   public Metrics.Key metricsKey() {
-    return new Metrics.Key(estimator, baseline, batchSize);
+    return new Metrics.Key(estimator, 1.0, baseline, batchSize);
   }
 
   /** batch_size × batches, the samples column. */

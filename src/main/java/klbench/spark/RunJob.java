@@ -24,7 +24,7 @@ import klbench.core.Chunking;
 import klbench.core.Metrics;
 import klbench.core.PartialStats;
 import klbench.core.Triple;
-import klbench.core.TripleEvaluation;
+import klbench.core.SequenceEvaluation;
 import klbench.distributions.Distributions;
 import klbench.grid.Configuration;
 import klbench.grid.Grid;
@@ -205,7 +205,7 @@ public final class RunJob {
       Map<List<Integer>, Chunks> prefixes = new LinkedHashMap<>(); // (triple, B) → chunks [0, end) so far
       for (WorkUnit u : units) {
         long t0 = System.nanoTime();
-        TripleEvaluation eval = Evaluations.of(job, u.tripleIndex());
+        SequenceEvaluation eval = Evaluations.of(job, u.tripleIndex());
         long setupShare = (System.nanoTime() - t0) / u.batchSizes().size();
         for (int b : u.batchSizes()) {
           long t1 = System.nanoTime();
@@ -260,7 +260,7 @@ public final class RunJob {
       }
       if (!byBatchSize.isEmpty()) {
         long t0 = System.nanoTime();
-        TripleEvaluation eval = Evaluations.of(job, triple._1());
+        SequenceEvaluation eval = Evaluations.of(job, triple._1());
         long setupShare = (System.nanoTime() - t0) / byBatchSize.size();
         for (Map.Entry<Integer, List<Chunks>> e : byBatchSize.entrySet()) {
           List<PartialStats> parts = new ArrayList<>();
@@ -284,13 +284,13 @@ public final class RunJob {
    * in the results (--resume) are left out.
    */
   private static List<ResultRow> rows(
-      Job j, int tripleIndex, TripleEvaluation eval, Chunks all, LongAccumulator configurations) {
+      Job j, int tripleIndex, SequenceEvaluation eval, Chunks all, LongAccumulator configurations) {
     Grid g = j.grid();
     long t0 = System.nanoTime();
     List<Metrics> metrics = eval.finish(all.batchSize(), g.batches(), all.stats());
     double groupMs = (all.nanos() + System.nanoTime() - t0) / 1e6;
     List<Configuration> configs = g.configurations(g.triples().get(tripleIndex), all.batchSize());
-    List<ResultRow> rows = Rows.ofGroup(j.runId(), g.name(), configs, eval.triple().truth(), metrics, groupMs,
+    List<ResultRow> rows = Rows.ofGroup(j.runId(), g.name(), configs, eval.truth(), metrics, groupMs,
         c -> !j.done().contains(c.configId()));
     configurations.add(configs.size());
     return rows;
@@ -304,10 +304,10 @@ public final class RunJob {
    * across the Spark contexts one JVM may see); a task of another run clears them.
    */
   private static final class Evaluations {
-    private static final Map<Integer, SoftReference<TripleEvaluation>> BY_TRIPLE = new ConcurrentHashMap<>();
+    private static final Map<Integer, SoftReference<SequenceEvaluation>> BY_TRIPLE = new ConcurrentHashMap<>();
     private static String runId;
 
-    static TripleEvaluation of(Broadcast<Job> job, int tripleIndex) {
+    static SequenceEvaluation of(Broadcast<Job> job, int tripleIndex) {
       Job j = job.value();
       synchronized (Evaluations.class) {
         if (!j.runId().equals(runId)) {
@@ -315,12 +315,12 @@ public final class RunJob {
           runId = j.runId();
         }
       }
-      SoftReference<TripleEvaluation> ref = BY_TRIPLE.get(tripleIndex);
-      TripleEvaluation eval = ref == null ? null : ref.get();
+      SoftReference<SequenceEvaluation> ref = BY_TRIPLE.get(tripleIndex);
+      SequenceEvaluation eval = ref == null ? null : ref.get();
       if (eval == null) {
         Grid g = j.grid();
         Triple triple = Distributions.build(g.triples().get(tripleIndex), g.seed(), g.files());
-        eval = TripleEvaluation.prepare(triple, g.estimators(), g.baselines());
+        eval = SequenceEvaluation.prepare(triple, g.estimators(), g.baselines());
         BY_TRIPLE.put(tripleIndex, new SoftReference<>(eval));
       }
       return eval;

@@ -11,7 +11,7 @@ import klbench.core.LogSpace;
 import klbench.core.PartialStats;
 import klbench.core.Streams;
 import klbench.core.Triple;
-import klbench.core.TripleEvaluation;
+import klbench.core.SequenceEvaluation;
 import klbench.core.ValueFunction;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.AliasMethodDiscreteSampler;
@@ -95,8 +95,8 @@ public class CoreBenchmark {
   @Benchmark
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
-  public TripleEvaluation exactMetrics(ExactState s) {
-    return TripleEvaluation.prepare(s.triple, builtinPairs(), List.of(Baseline.NONE));
+  public SequenceEvaluation exactMetrics(ExactState s) {
+    return SequenceEvaluation.prepare(s.triple, builtinPairs(), List.of(Baseline.NONE));
   }
 
   @State(Scope.Benchmark)
@@ -104,8 +104,8 @@ public class CoreBenchmark {
     @Param({"32768"})
     int vocab;
 
-    public TripleEvaluation none;
-    public TripleEvaluation loo;
+    public SequenceEvaluation none;
+    public SequenceEvaluation loo;
     SharedStateDiscreteSampler alias;
     long[] counts;
     public UniformRandomProvider rng;
@@ -113,8 +113,8 @@ public class CoreBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
       Triple t = triple(vocab, 2);
-      none = TripleEvaluation.prepare(t, builtinPairs(), List.of(Baseline.NONE));
-      loo = TripleEvaluation.prepare(t, builtinPairs(), List.of(Baseline.LOO));
+      none = SequenceEvaluation.prepare(t, builtinPairs(), List.of(Baseline.NONE));
+      loo = SequenceEvaluation.prepare(t, builtinPairs(), List.of(Baseline.LOO));
       alias = AliasMethodDiscreteSampler.of(RandomSource.SPLIT_MIX_64.create(0L), t.behaviourProbabilities());
       counts = new long[vocab];
       rng = Streams.derive(3L, "bench", 0);

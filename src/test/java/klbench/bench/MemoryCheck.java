@@ -14,7 +14,7 @@ import klbench.core.Estimator;
 import klbench.core.GradientRule;
 import klbench.core.Metrics;
 import klbench.core.Triple;
-import klbench.core.TripleEvaluation;
+import klbench.core.SequenceEvaluation;
 import klbench.core.ValueFunction;
 
 /**
@@ -36,7 +36,7 @@ public final class MemoryCheck {
     }
     long start = System.nanoTime();
     Triple t = CoreBenchmark.triple(v, 5);
-    TripleEvaluation ev = TripleEvaluation.prepare(t, all, List.of(Baseline.NONE, Baseline.LOO));
+    SequenceEvaluation ev = SequenceEvaluation.prepare(t, all, List.of(Baseline.NONE, Baseline.LOO));
     List<Metrics> rows = ev.evaluate(1024, 512, 1L, "memory");
     long elapsed = (System.nanoTime() - start) / 1_000_000;
     int consistent = 0;

@@ -75,7 +75,7 @@ class BruteForceTest {
     Triple t = offPolicy ? TestTriples.offPolicy(v, 0.8, 0.5, 100 + v) : TestTriples.onPolicy(v, 0.8, 200 + v);
     List<Estimator> ests = TestTriples.allPairs();
     List<Baseline> baselines = batch >= 2 ? BASELINES : BASELINES.subList(0, 3);
-    TripleEvaluation ev = TripleEvaluation.prepare(t, ests, baselines);
+    SequenceEvaluation ev = SequenceEvaluation.prepare(t, ests, baselines);
     List<Metrics> rows = ev.finish(batch, 3, ev.simulate(batch, 3, Streams.derive(1L, "brute", 0)));
     for (Metrics m : rows) {
       Estimator est = m.estimator;
@@ -106,7 +106,7 @@ class BruteForceTest {
   void looMonteCarloMatchesEnumeration(int v, int batch, boolean offPolicy) {
     Triple t = offPolicy ? TestTriples.offPolicy(v, 0.8, 0.5, 300 + v) : TestTriples.onPolicy(v, 0.8, 400 + v);
     List<Estimator> ests = TestTriples.allPairs();
-    TripleEvaluation ev = TripleEvaluation.prepare(t, ests, List.of(Baseline.LOO));
+    SequenceEvaluation ev = SequenceEvaluation.prepare(t, ests, List.of(Baseline.LOO));
     int r = 40_000;
     for (Metrics m : ev.evaluate(batch, r, 99L, "loo-brute")) {
       Moments bf = enumerate(t, m.estimator, Baseline.LOO, batch);

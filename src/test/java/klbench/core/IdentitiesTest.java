@@ -23,8 +23,8 @@ class IdentitiesTest {
   private static final double TOL = 1e-12;
   private static final List<Estimator> ALL = TestTriples.allPairs();
 
-  private static TripleEvaluation eval(int v, long seed) {
-    return TripleEvaluation.prepare(TestTriples.onPolicy(v, 0.7, seed), ALL,
+  private static SequenceEvaluation eval(int v, long seed) {
+    return SequenceEvaluation.prepare(TestTriples.onPolicy(v, 0.7, seed), ALL,
         List.of(Baseline.NONE, Baseline.constant(-0.5), Baseline.constant(2.0), Baseline.constant(-3.0), Baseline.ORACLE));
   }
 
@@ -35,7 +35,7 @@ class IdentitiesTest {
   @ParameterizedTest
   @ValueSource(ints = {2, 50, 4096})
   void k1LossHasZeroExpectedGradient(int v) {
-    TripleEvaluation ev = eval(v, 11 + v);
+    SequenceEvaluation ev = eval(v, 11 + v);
     double[] m = ev.expectedGradient(TestTriples.indexOf(ALL, K1, LOSS), Baseline.NONE);
     double g = ev.triple().truth().gradNorm();
     assertTrue(g > 1e-3, "the test triple must have a non-trivial gradient");
@@ -45,7 +45,7 @@ class IdentitiesTest {
   @ParameterizedTest
   @ValueSource(ints = {2, 50, 4096})
   void k2LossK1RewardAndShiftedK2AreUnbiased(int v) {
-    TripleEvaluation ev = eval(v, 23 + v);
+    SequenceEvaluation ev = eval(v, 23 + v);
     double[] target = truthGradient(ev.triple());
     double g = TestTriples.norm(target);
     for (int k : new int[] {TestTriples.indexOf(ALL, K2, LOSS), TestTriples.indexOf(ALL, K1, REWARD)}) {
@@ -60,7 +60,7 @@ class IdentitiesTest {
   @ParameterizedTest
   @ValueSource(ints = {2, 50, 4096})
   void k3LossFollowsTheForwardKl(int v) {
-    TripleEvaluation ev = eval(v, 37 + v);
+    SequenceEvaluation ev = eval(v, 37 + v);
     Triple t = ev.triple();
     double[] m = ev.expectedGradient(TestTriples.indexOf(ALL, K3, LOSS), Baseline.NONE);
     double[] fwd = new double[v];
@@ -73,7 +73,7 @@ class IdentitiesTest {
   @ParameterizedTest
   @ValueSource(ints = {2, 50, 4096})
   void k3RatioAndScoreRulesEqualK1RewardPerToken(int v) {
-    TripleEvaluation ev = eval(v, 41 + v);
+    SequenceEvaluation ev = eval(v, 41 + v);
     int ratio = TestTriples.indexOf(ALL, K3, LOSS_RATIO);
     int score = TestTriples.indexOf(ALL, K3, LOSS_SCORE);
     int reward = TestTriples.indexOf(ALL, K1, REWARD);
@@ -93,7 +93,7 @@ class IdentitiesTest {
   @ParameterizedTest
   @ValueSource(ints = {2, 50, 4096})
   void k1AndK3ValuesAreUnbiasedAndK2HasItsKnownBias(int v) {
-    TripleEvaluation ev = eval(v, 53 + v);
+    SequenceEvaluation ev = eval(v, 53 + v);
     Triple t = ev.triple();
     List<Metrics> ms = ev.finish(8, 2, ev.simulateChunk(8, 2, 0, 1L, "identities"));
     double kl = 0;
@@ -127,7 +127,7 @@ class IdentitiesTest {
   @ParameterizedTest
   @ValueSource(ints = {2, 50, 4096})
   void k1LossRowsHaveNoCosineAndFullRelativeBias(int v) {
-    TripleEvaluation ev = eval(v, 67 + v);
+    SequenceEvaluation ev = eval(v, 67 + v);
     Estimator k1Loss = ALL.get(TestTriples.indexOf(ALL, K1, LOSS));
     int checked = 0;
     for (Metrics m : ev.finish(4, 2, ev.simulateChunk(4, 2, 0, 2L, "identities"))) {

@@ -40,7 +40,7 @@ class KernelTest {
     int checked = 0;
     for (int v : new int[] {7, 50, 4096}) {
       for (Triple t : List.of(TestTriples.onPolicy(v, 0.5, v), TestTriples.offPolicy(v, 0.5, 0.3, v + 1))) {
-        TripleEvaluation ev = TripleEvaluation.prepare(t, es, BASELINES);
+        SequenceEvaluation ev = SequenceEvaluation.prepare(t, es, BASELINES);
         for (int b : new int[] {2, 16, 64}) {
           PartialStats s = ev.simulate(b, 300, stream(v, b), 0, Kernel.scalar());
           PartialStats x = ev.simulate(b, 300, stream(v, b), 0, vector);

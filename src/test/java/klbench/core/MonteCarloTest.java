@@ -28,7 +28,7 @@ class MonteCarloTest {
     ests.add(new Estimator("clipped", ValueFunction.K1, GradientRule.STRAIGHT_THROUGH_RATIO, null, null, 1.1));
     List<Baseline> baselines = new ArrayList<>(TOKEN_ONLY);
     if (batch >= 2) baselines.add(Baseline.LOO);
-    TripleEvaluation ev = TripleEvaluation.prepare(t, ests, baselines);
+    SequenceEvaluation ev = SequenceEvaluation.prepare(t, ests, baselines);
     List<Metrics> rows = ev.evaluate(batch, 3000, 20261126L, "mc-test-" + v + "-" + batch);
     assertEquals(ests.size() * baselines.size(), rows.size());
     for (Metrics m : rows) {
@@ -53,7 +53,7 @@ class MonteCarloTest {
     Triple t = TestTriples.onPolicy(40, 0.9, 5);
     List<Estimator> ests = List.of(Estimator.of(ValueFunction.K2, GradientRule.LOSS),
         Estimator.of(ValueFunction.K1, GradientRule.REWARD), Estimator.of(ValueFunction.K1, GradientRule.LOSS));
-    TripleEvaluation ev = TripleEvaluation.prepare(t, ests, List.of(Baseline.LOO));
+    SequenceEvaluation ev = SequenceEvaluation.prepare(t, ests, List.of(Baseline.LOO));
     int r = 20_000;
     List<Metrics> rows = ev.evaluate(8, r, 3L, "loo-unbiased");
     double g = t.truth().gradNorm();

@@ -25,8 +25,8 @@ class RobustnessTest {
   @Test
   void sameSeedGivesIdenticalBitsAndOtherSeedsDiffer() {
     Triple t = TestTriples.offPolicy(300, 0.5, 0.3, 9);
-    TripleEvaluation a = TripleEvaluation.prepare(t, presets(), BASELINES);
-    TripleEvaluation b = TripleEvaluation.prepare(TestTriples.offPolicy(300, 0.5, 0.3, 9), presets(), BASELINES);
+    SequenceEvaluation a = SequenceEvaluation.prepare(t, presets(), BASELINES);
+    SequenceEvaluation b = SequenceEvaluation.prepare(TestTriples.offPolicy(300, 0.5, 0.3, 9), presets(), BASELINES);
     PartialStats pa = a.simulateChunk(64, 500, 0, 42L, "key");
     PartialStats pb = b.simulateChunk(64, 500, 0, 42L, "key");
     assertEquals(pa, pb);
@@ -46,8 +46,8 @@ class RobustnessTest {
     int batch = 1024;
     int batches = 700; // 256 batches per chunk → 3 chunks
     assertEquals(3, Chunking.chunkCount(batch, batches));
-    TripleEvaluation ev = TripleEvaluation.prepare(TestTriples.onPolicy(1000, 0.5, 3), presets(), BASELINES);
-    TripleEvaluation other = TripleEvaluation.prepare(TestTriples.onPolicy(1000, 0.5, 3), presets(), BASELINES);
+    SequenceEvaluation ev = SequenceEvaluation.prepare(TestTriples.onPolicy(1000, 0.5, 3), presets(), BASELINES);
+    SequenceEvaluation other = SequenceEvaluation.prepare(TestTriples.onPolicy(1000, 0.5, 3), presets(), BASELINES);
     List<PartialStats> inOrder = new ArrayList<>();
     for (int c = 0; c < 3; c++) inOrder.add(ev.simulateChunk(batch, batches, c, 7L, "k"));
     List<PartialStats> reversed = new ArrayList<>();
@@ -64,7 +64,7 @@ class RobustnessTest {
 
   @Test
   void theFoldRefusesMissingRepeatedOrOutOfOrderChunks() {
-    TripleEvaluation ev = TripleEvaluation.prepare(TestTriples.onPolicy(50, 0.5, 3), presets(), BASELINES);
+    SequenceEvaluation ev = SequenceEvaluation.prepare(TestTriples.onPolicy(50, 0.5, 3), presets(), BASELINES);
     PartialStats c0 = ev.simulateChunk(1024, 700, 0, 7L, "k");
     PartialStats c1 = ev.simulateChunk(1024, 700, 1, 7L, "k");
     PartialStats c2 = ev.simulateChunk(1024, 700, 2, 7L, "k");
@@ -79,7 +79,7 @@ class RobustnessTest {
   void mergingMomentsEqualsOnePass() {
     // Chan's merge of two chunks against the moments of all batches in one chunk, to rounding
     Triple t = TestTriples.onPolicy(64, 0.5, 4);
-    TripleEvaluation ev = TripleEvaluation.prepare(t, presets(), BASELINES);
+    SequenceEvaluation ev = SequenceEvaluation.prepare(t, presets(), BASELINES);
     PartialStats one = ev.simulate(8, 1000, Streams.derive(5L, "m", 0));
     // the same stream split at batch 400
     org.apache.commons.rng.UniformRandomProvider rng = Streams.derive(5L, "m", 0);
@@ -106,7 +106,7 @@ class RobustnessTest {
     assertTrue(!t.feasible());
     assertTrue(t.infeasibleReason().contains("q(x)=0"), t.infeasibleReason());
     assertEquals(Double.POSITIVE_INFINITY, t.truth().kl());
-    TripleEvaluation ev = TripleEvaluation.prepare(t, presets(), BASELINES);
+    SequenceEvaluation ev = SequenceEvaluation.prepare(t, presets(), BASELINES);
     for (Metrics m : ev.evaluate(4, 10, 1L, "inf")) {
       assertNotNull(m.problem);
       assertNull(m.valueMeanMc);
@@ -129,7 +129,7 @@ class RobustnessTest {
     double[] logQ = LogSpace.logSoftmax(new double[] {0.3, Double.NEGATIVE_INFINITY, 1.5});
     Triple t = Triple.of(logP, logQ, null);
     assertTrue(t.feasible());
-    TripleEvaluation ev = TripleEvaluation.prepare(t, presets(), BASELINES);
+    SequenceEvaluation ev = SequenceEvaluation.prepare(t, presets(), BASELINES);
     for (Metrics m : ev.evaluate(4, 200, 1L, "zero")) {
       assertNull(m.problem);
       assertTrue(Double.isFinite(m.valueMeanMc) && Double.isFinite(m.gradMseMc));
@@ -141,7 +141,7 @@ class RobustnessTest {
   void extremeLogitsStayFinite() throws IllegalAccessException {
     double[] th = TestTriples.gaussianLogits(4096, 50.0, 77);
     Triple t = Triple.of(LogSpace.logSoftmax(th), LogSpace.logSoftmax(TestTriples.perturbed(th, 0.05, 78)), null);
-    TripleEvaluation ev = TripleEvaluation.prepare(t, presets(), BASELINES);
+    SequenceEvaluation ev = SequenceEvaluation.prepare(t, presets(), BASELINES);
     List<Metrics> rows = ev.evaluate(64, 300, 1L, "sigma50");
     for (Metrics m : rows) {
       String what = m.estimator.name() + " " + m.baseline;
@@ -159,7 +159,7 @@ class RobustnessTest {
 
   @Test
   void looNeedsTwoTokens() {
-    TripleEvaluation ev = TripleEvaluation.prepare(TestTriples.onPolicy(5, 0.3, 1), presets(), List.of(Baseline.LOO));
+    SequenceEvaluation ev = SequenceEvaluation.prepare(TestTriples.onPolicy(5, 0.3, 1), presets(), List.of(Baseline.LOO));
     assertThrows(IllegalArgumentException.class, () -> ev.simulateChunk(1, 10, 0, 1L, "x"));
   }
 

@@ -97,7 +97,7 @@ class GridFileTest {
     List<Configuration> c = g.configurations();
     assertEquals(36 * 2 * 5 * 4, c.size());
     assertEquals(c.size(), g.configurationCount());
-    // per triple: batch size, then estimator, then baseline (the order of TripleEvaluation.finish)
+    // per triple: batch size, then estimator, then baseline (the order of SequenceEvaluation.finish)
     assertEquals(new Configuration(t.get(0), g.estimators().get(0), Baseline.NONE, 2, 2000, 20261126L), c.get(0));
     assertEquals(new Configuration(t.get(0), g.estimators().get(0), Baseline.LOO, 2, 2000, 20261126L), c.get(1));
     assertEquals(new Configuration(t.get(0), g.estimators().get(1), Baseline.NONE, 2, 2000, 20261126L), c.get(4));

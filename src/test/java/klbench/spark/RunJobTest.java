@@ -69,7 +69,7 @@ public class RunJobTest {
         withoutRunAndTiming(ResultStore.at(SPARK.session(), tmp.resolve("one").toString()).read()),
         withoutRunAndTiming(ResultStore.at(SPARK.session(), tmp.resolve("seven").toString()).read()));
 
-    // What eval computes and prints: TripleEvaluation.evaluate per (triple, batch size), in one thread.
+    // What eval computes and prints: SequenceEvaluation.evaluate per (triple, batch size), in one thread.
     List<ResultRow> sequential = new ArrayList<>();
     LocalEvaluation.run(grid, "eval", sequential::add);
     assertSameNumbers(sequential, one.rows());

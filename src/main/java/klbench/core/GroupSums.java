@@ -1,0 +1,100 @@
+package klbench.core;
+
+import java.util.List;
+
+/**
+ * One batch's squared error ‖ĝ_B − G‖², one row at a time (ESTIMATORS.md and SEQUENCES.md, "Monte
+ * Carlo"). On a row the batch's draws form distinct tokens x with coefficient weights; its part of
+ * the batch gradient is u − αp with u = (1/B) Σ_x A′_x e_x, α = Σ_x u_x, where a lane's shifted
+ * coefficient sums to A′_x = κ P_x + s Q_x (P_x its Σ ω z over the entry, Q_x its Σ ω; {@link
+ * Baseline}). So the row adds
+ *
+ * <pre>  ‖u − αp‖² − 2 (u − αp)·G = uu − 2α u·p − 2 u·G + α² ‖p‖² + 2α p·G</pre>
+ *
+ * and needs only five sums over its entries per lane (Σ P, Σ P², Σ P·Q, Σ P·p, Σ P·G, the
+ * {@link Kernel}'s) and four per weight block (Σ Q, Σ Q², Σ Q·p, Σ Q·G); every baseline follows in
+ * O(1). A batch's error is ‖G‖² plus the parts of every row it touched, at every position.
+ */
+final class GroupSums {
+  private final LaneLayout layout;
+  private final List<Baseline> baselines;
+  private final int j;
+  private final Kernel kernel;
+  private final double invB;
+  /** κ per baseline. */
+  private final double[] scales;
+  private final boolean[] isLoo;
+  private final double[] sums;
+
+  GroupSums(LaneLayout layout, List<Baseline> baselines, int batchSize, Kernel kernel) {
+    this.layout = layout;
+    this.baselines = baselines;
+    this.j = baselines.size();
+    this.kernel = kernel;
+    this.invB = 1.0 / batchSize;
+    this.scales = new double[j];
+    this.isLoo = new boolean[j];
+    for (int jb = 0; jb < j; jb++) {
+      scales[jb] = baselines.get(jb).scale(batchSize);
+      isLoo[jb] = baselines.get(jb).kind() == Baseline.Kind.LOO;
+    }
+    int widest = 0;
+    for (int b = 0; b < 3; b++) widest = Math.max(widest, layout.blockWidth[b]);
+    this.sums = new double[5 * widest];
+  }
+
+  /**
+   * Adds one row's part of the batch error, per lane and baseline, to {@code err} (at
+   * [lane · J + j]).
+   *
+   * @param rows, rowAt entry tk's coefficient row starts at rows[rowAt[tk]] (lanes at their columns)
+   * @param from, to the row's entries
+   * @param repeats per weight block: false when every weight of the block is 1
+   * @param wc, wp, wg per weight block: per entry Q, Q·p, Q·G
+   * @param offsets s per [lane · J + j] of the token-only baselines (0 for loo)
+   * @param looOffsets s per lane for loo (this batch and position)
+   */
+  void add(double[] rows, int[] rowAt, int from, int to, boolean[] repeats, double[][] wc, double[][] wp,
+      double[][] wg, double pNormSq, double pDotG, double[] offsets, double[] looOffsets, double[] err) {
+    for (int b = 0; b < 3; b++) {
+      int width = layout.blockWidth[b];
+      if (width == 0) continue;
+      double[] c = wc[b];
+      double[] p = wp[b];
+      double[] g = wg[b];
+      double q1 = 0;
+      double q2 = 0;
+      double qp = 0;
+      double qg = 0;
+      for (int tk = from; tk < to; tk++) {
+        q1 += c[tk];
+        q2 += c[tk] * c[tk];
+        qp += p[tk];
+        qg += g[tk];
+      }
+      kernel.batchSums(from, to, repeats[b], rows, rowAt, layout.blockStart[b], c, p, g, width, sums);
+      int[] lanes = layout.blockLanes[b];
+      for (int i = 0; i < lanes.length; i++) {
+        int lane = lanes[i];
+        double s1 = sums[i];
+        double s2 = sums[width + i];
+        double s3 = sums[2 * width + i];
+        double s4 = sums[3 * width + i];
+        double s5 = sums[4 * width + i];
+        for (int jb = 0; jb < j; jb++) {
+          double kap = scales[jb];
+          double s = isLoo[jb] ? looOffsets[lane] : offsets[lane * j + jb];
+          double sumAc = kap * s1 + s * q1;
+          double sumA2c2 = kap * kap * s2 + 2 * kap * s * s3 + s * s * q2;
+          double sumAcp = kap * s4 + s * qp;
+          double sumAcg = kap * s5 + s * qg;
+          double alpha = sumAc * invB;
+          double uu = sumA2c2 * invB * invB;
+          double up = sumAcp * invB;
+          double ug = sumAcg * invB;
+          err[lane * j + jb] += uu - 2 * alpha * up - 2 * ug + alpha * alpha * pNormSq + 2 * alpha * pDotG;
+        }
+      }
+    }
+  }
+}

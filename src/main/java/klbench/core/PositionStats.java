@@ -1,0 +1,107 @@
+package klbench.core;
+
+import java.util.Arrays;
+
+/**
+ * What Monte Carlo keeps of one position of some consecutive chunks, per (context, token) it drew
+ * — its count, and what the mean batch gradient ḡ = (1/(B·R)) Σ_i a_i s_i needs beyond it — and
+ * nothing V-long: keys context·V + token, ascending, so that chunks {@link #merge} in one linear
+ * pass. Per entry:
+ *
+ * <ul>
+ *   <li>the count N_x;
+ *   <li>for loo, per lane, L_x = Σ_b s_{b} q_{b,x}: the batch-dependent part of ḡ, with s_b the
+ *       batch's leave-one-out offset and q_{b,x} the entry's weight in batch b (its count for the
+ *       ω = 1 and ω = w blocks, Σρ for the ω = ρ block);
+ *   <li>per lane whose coefficient is not a function of the token at this position (reward
+ *       rules before the last position), P_x = Σ_i ω_i z_i, summed over the entry's draws;
+ *   <li>with reward_is over several tokens, Q_x = Σ_i ρ_{i,1:t}.
+ * </ul>
+ *
+ * A token-only lane's P_x and Q_x follow from N_x and the row, so they are not kept.
+ */
+final class PositionStats {
+  final long[] keys;
+  final long[] counts;
+  /** L per [entry * lanes + lane], or null when no baseline is loo. */
+  final double[] loo;
+  /** P per [entry * merged + m] for the position's merged lanes, or null when there are none. */
+  final double[] merged;
+  /** Q per entry (reward_is over several tokens), or null. */
+  final double[] rho;
+  final int lanes;
+  final int mergedLanes;
+
+  PositionStats(long[] keys, long[] counts, double[] loo, double[] merged, double[] rho, int lanes, int mergedLanes) {
+    this.keys = keys;
+    this.counts = counts;
+    this.loo = loo;
+    this.merged = merged;
+    this.rho = rho;
+    this.lanes = lanes;
+    this.mergedLanes = mergedLanes;
+  }
+
+  int size() { return keys.length; }
+
+  /**
+   * These chunks followed by {@code later}: counts and sums add, entry by entry. Not associative in
+   * floating point, so callers fold in chunk order.
+   */
+  PositionStats merge(PositionStats later) {
+    if (later.lanes != lanes || later.mergedLanes != mergedLanes || (later.loo == null) != (loo == null)
+        || (later.rho == null) != (rho == null)) {
+      throw new IllegalArgumentException("cannot merge statistics of different configurations");
+    }
+    int cap = keys.length + later.keys.length;
+    long[] key = new long[cap];
+    long[] cnt = new long[cap];
+    double[] l = loo == null ? null : new double[cap * lanes];
+    double[] m = merged == null ? null : new double[cap * mergedLanes];
+    double[] q = rho == null ? null : new double[cap];
+    int n = 0;
+    int i = 0;
+    int k = 0;
+    while (i < keys.length || k < later.keys.length) {
+      boolean mine = k >= later.keys.length || (i < keys.length && keys[i] <= later.keys[k]);
+      boolean theirs = i >= keys.length || (k < later.keys.length && later.keys[k] <= keys[i]);
+      if (mine && theirs) {
+        key[n] = keys[i];
+        cnt[n] = counts[i] + later.counts[k];
+        if (l != null) for (int j = 0; j < lanes; j++) l[n * lanes + j] = loo[i * lanes + j] + later.loo[k * lanes + j];
+        if (m != null) for (int j = 0; j < mergedLanes; j++) m[n * mergedLanes + j] = merged[i * mergedLanes + j] + later.merged[k * mergedLanes + j];
+        if (q != null) q[n] = rho[i] + later.rho[k];
+        i++;
+        k++;
+      } else if (mine) {
+        copy(this, i, key, cnt, l, m, q, n);
+        i++;
+      } else {
+        copy(later, k, key, cnt, l, m, q, n);
+        k++;
+      }
+      n++;
+    }
+    return new PositionStats(Arrays.copyOf(key, n), Arrays.copyOf(cnt, n), l == null ? null : Arrays.copyOf(l, n * lanes),
+        m == null ? null : Arrays.copyOf(m, n * mergedLanes), q == null ? null : Arrays.copyOf(q, n), lanes, mergedLanes);
+  }
+
+  private static void copy(PositionStats s, int i, long[] key, long[] cnt, double[] l, double[] m, double[] q, int n) {
+    key[n] = s.keys[i];
+    cnt[n] = s.counts[i];
+    if (l != null) System.arraycopy(s.loo, i * s.lanes, l, n * s.lanes, s.lanes);
+    if (m != null) System.arraycopy(s.merged, i * s.mergedLanes, m, n * s.mergedLanes, s.mergedLanes);
+    if (q != null) q[n] = s.rho[i];
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PositionStats p && Arrays.equals(keys, p.keys) && Arrays.equals(counts, p.counts)
+        && Arrays.equals(loo, p.loo) && Arrays.equals(merged, p.merged) && Arrays.equals(rho, p.rho);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(keys) * 31 + Arrays.hashCode(counts);
+  }
+}

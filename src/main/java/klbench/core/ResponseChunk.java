@@ -1,0 +1,438 @@
+package klbench.core;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.DiscreteSampler;
+import org.apache.commons.rng.sampling.distribution.SharedStateDiscreteSampler;
+
+/**
+ * One chunk of Monte Carlo batches of whole responses (SEQUENCES.md, "Exact and Monte Carlo"), for
+ * every lane and baseline at once, on the chunk's own random stream: the same responses for all.
+ *
+ * <p>Position by position. {@link #forward} (t = 1..T) draws every response's token at t from its
+ * row's μ, in response order, and keeps the running sums the reward rules need of the past (the
+ * response's whole value for reward_total, its log ρ for reward_is). {@link #backward} (t = T..1)
+ * then knows each response's future: it forms every lane's z_t and ω_t, merges a batch's draws into
+ * distinct (context, token) entries, and adds each row's part of the batch error ({@link
+ * GroupSums}); after position 1 every batch error is complete. The caller hands the rows of a
+ * position to every chunk in turn, so a row is built once per pass however many chunks there are,
+ * and the chunk's draws do not depend on which other chunks share the pass.
+ *
+ * <p>Memory: two ints per drawn token (its context and token) and a few doubles per response; a
+ * position's entries ({@link PositionStats}) are taken by the caller as soon as they are complete.
+ */
+final class ResponseChunk {
+  private final SequenceModel model;
+  private final LaneLayout layout;
+  private final Lanes lanes;
+  private final List<Baseline> baselines;
+  private final ExactPasses exact;
+  private final Kernel kernel;
+  private final int batchSize;
+  private final int batches;
+  private final int chunk;
+  private final int n;
+  private final int horizon;
+  private final int vocab;
+  private final UniformRandomProvider rng;
+  private final boolean anyExpm1;
+  private final boolean anyLoo;
+  private final boolean importance;
+  /** Per position (t − 1), per response: the context and the token drawn. */
+  private final int[][] context;
+  private final int[][] token;
+  /** Per value key, per response: Σ_t f_t so far (forward), the response's value. */
+  private final double[][] value;
+  /** Per future group used by reward_total, per response: Σ_t γ^{t−1} f_t. */
+  private final double[][] total;
+  /** Per response: Σ_t log w_t (reward_is), and Σ_{k > t} log w_k while going back. */
+  private final double[] logRho;
+  private final double[] logRhoAfter;
+  /** Per future group used by reward (to go) or reward_is, per response: the future from t + 1. */
+  private final double[][] future;
+  private final double[][] futureIs;
+  /** Per batch: the parts of its error so far, per [lane · J + j]. */
+  private final double[][] batchError;
+  private final PartialStats.Accumulator errors;
+  /** Per position: its entries, until the caller takes them. */
+  private final PositionStats[] positions;
+
+  ResponseChunk(SequenceModel model, LaneLayout layout, List<Baseline> baselines, ExactPasses exact, Kernel kernel,
+      int batchSize, int batches, int chunk, UniformRandomProvider rng) {
+    this.model = model;
+    this.layout = layout;
+    this.lanes = layout.lanes;
+    this.baselines = baselines;
+    this.exact = exact;
+    this.kernel = kernel;
+    this.batchSize = batchSize;
+    this.batches = batches;
+    this.chunk = chunk;
+    this.n = batchSize * batches;
+    this.horizon = model.horizon();
+    this.vocab = model.vocabSize();
+    this.rng = rng;
+    this.anyExpm1 = lanes.estimators.stream().anyMatch(e -> e.value().usesExpm1());
+    this.anyLoo = baselines.stream().anyMatch(b -> b.kind() == Baseline.Kind.LOO);
+    this.importance = lanes.any(GradientRule.Credit.IMPORTANCE_TO_GO);
+    context = new int[horizon][n];
+    token = new int[horizon][n];
+    value = new double[lanes.keyCount()][n];
+    int groups = lanes.groupCount();
+    total = new double[groups][];
+    future = new double[groups][];
+    futureIs = new double[groups][];
+    for (int l = 0; l < lanes.count; l++) {
+      int g = lanes.laneGroup[l];
+      switch (lanes.credit(l)) {
+        case TOTAL -> { if (total[g] == null) total[g] = new double[n]; }
+        case TO_GO -> { if (future[g] == null) future[g] = new double[n]; }
+        case IMPORTANCE_TO_GO -> { if (futureIs[g] == null) futureIs[g] = new double[n]; }
+        default -> { }
+      }
+    }
+    logRho = importance ? new double[n] : null;
+    logRhoAfter = importance ? new double[n] : null;
+    batchError = new double[batches][lanes.count * baselines.size()];
+    errors = new PartialStats.Accumulator(lanes.count, baselines.size());
+    positions = new PositionStats[horizon];
+  }
+
+  int chunk() { return chunk; }
+
+  // ---------------------------------------------------------------------------------------------
+  // Forward: draw
+
+  /**
+   * Draws every response's token at position t from its row's μ, in response order.
+   *
+   * @param alias the alias tables of the position's rows
+   */
+  void forward(int t, Triple[] rows, SharedStateDiscreteSampler[] alias) {
+    DiscreteSampler[] draw = new DiscreteSampler[rows.length];
+    int[] ctx = context[t - 1];
+    int[] tok = token[t - 1];
+    int keys = lanes.keyCount();
+    for (int i = 0; i < n; i++) {
+      int c = ctx[i];
+      DiscreteSampler s = draw[c];
+      if (s == null) {
+        s = alias[c].withUniformRandomProvider(rng);
+        draw[c] = s;
+      }
+      int y = s.sample();
+      tok[i] = y;
+      if (t < horizon) context[t][i] = model.next(c, y);
+      Triple tr = rows[c];
+      double l = tr.logRatio[y];
+      double em1 = anyExpm1 ? ValueFunction.em1(l) : 0.0;
+      for (int k = 0; k < keys; k++) {
+        double f = lanes.estimators.get(lanes.keyEstimator[k]).valueAt(l, em1);
+        value[k][i] += f;
+      }
+      for (int g = 0; g < total.length; g++) {
+        if (total[g] == null) continue;
+        double f = lanes.estimators.get(lanes.keyEstimator[lanes.groupKey[g]]).valueAt(l, em1);
+        total[g][i] += Math.pow(lanes.groupDiscount[g], t - 1) * f;
+      }
+      if (importance) logRho[i] += Math.log(tr.importance[y]);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Backward: coefficients, entries, batch errors
+
+  /**
+   * Position t's coefficients and batch-error parts, and its entries ({@link #takePosition}); call
+   * for t = T..1 after every forward pass, with the exact passes done down to position t.
+   */
+  void backward(int t, Triple[] rows) {
+    int l = lanes.count;
+    int j = baselines.size();
+    int width = layout.width;
+    int rowBase = model.firstRow(t);
+    int nextBase = t < horizon ? model.firstRow(t + 1) : 0;
+    int[] ctx = context[t - 1];
+    int[] tok = token[t - 1];
+    int groups = lanes.groupCount();
+    int keys = lanes.keyCount();
+    // Per response of the batch.
+    double[] z = new double[batchSize * l];
+    double[] rho = new double[batchSize];
+    double[] f = new double[keys];
+    double[] newFuture = new double[groups];
+    double[] newFutureIs = new double[groups];
+    // Per entry of the batch (distinct (context, token)), then regrouped by context.
+    LongIntMap batchEntries = new LongIntMap(batchSize);
+    LongIntMap contextsSeen = new LongIntMap(batchSize);
+    int[] entryCount = new int[batchSize];
+    int[] entryContext = new int[batchSize];
+    int[] entryToken = new int[batchSize];
+    int[] entryFirst = new int[batchSize]; // the batch's first draw of the entry
+    double[] entryZ = new double[batchSize * l]; // Σ z over the entry's draws
+    double[] entryRho = new double[batchSize]; // Σ ρ
+    double[] entryRhoZ = new double[batchSize * l]; // Σ ρ z
+    int[] order = new int[batchSize];
+    int[] rowAt = new int[batchSize];
+    double[] scratch = new double[batchSize * width];
+    double[][] wc = new double[3][batchSize];
+    double[][] wp = new double[3][batchSize];
+    double[][] wg = new double[3][batchSize];
+    boolean[] repeats = new boolean[3];
+    double[] looOffsets = new double[l];
+    double[] offsets = new double[l * j];
+    GroupSums groupSums = new GroupSums(layout, baselines, batchSize, kernel);
+    // The position's entries over the whole chunk.
+    LongIntMap chunkEntries = new LongIntMap(Math.min(n, 1 << 16));
+    int[] merged = new int[l];
+    int mergedLanes = 0;
+    for (int lane = 0; lane < l; lane++) merged[lane] = lanes.tokenOnly(lane, t, horizon) ? -1 : mergedLanes++;
+    boolean cr = layout.blockWidth[2] > 0;
+    GrowingEntries all = new GrowingEntries(l, mergedLanes, anyLoo, cr);
+
+    for (int b = 0; b < batches; b++) {
+      int i0 = b * batchSize;
+      batchEntries.clear();
+      for (int r = 0; r < batchSize; r++) {
+        int i = i0 + r;
+        int c = ctx[i];
+        int y = tok[i];
+        Triple tr = rows[c];
+        double lr = tr.logRatio[y];
+        double w = tr.importance[y];
+        double em1 = anyExpm1 ? ValueFunction.em1(lr) : 0.0;
+        for (int k = 0; k < keys; k++) f[k] = lanes.estimators.get(lanes.keyEstimator[k]).valueAt(lr, em1);
+        for (int g = 0; g < groups; g++) {
+          double gamma = lanes.groupDiscount[g];
+          double fk = f[lanes.groupKey[g]];
+          if (future[g] != null) newFuture[g] = fk + gamma * future[g][i];
+          if (futureIs[g] != null) newFutureIs[g] = fk + gamma * futureIs[g][i];
+        }
+        rho[r] = importance ? Math.exp(logRho[i] - logRhoAfter[i]) : 1.0;
+        for (int lane = 0; lane < l; lane++) {
+          Estimator est = lanes.estimator(lane);
+          int g = lanes.laneGroup[lane];
+          z[r * l + lane] = switch (lanes.credit(lane)) {
+            case OWN -> est.coefficientAt(lr, w, em1);
+            case TOKEN_REWARD -> f[lanes.keyOf[lanes.estimatorIndex(lane)]];
+            case TO_GO -> newFuture[g];
+            case TOTAL -> total[g][i];
+            case IMPORTANCE_TO_GO -> newFutureIs[g];
+          };
+        }
+        for (int g = 0; g < groups; g++) {
+          if (future[g] != null) future[g][i] = newFuture[g];
+          if (futureIs[g] != null) futureIs[g][i] = w * newFutureIs[g];
+        }
+        if (importance) logRhoAfter[i] += Math.log(w);
+        // The draw's entry.
+        int e = batchEntries.indexOf((long) c * vocab + y);
+        if (entryCount[e] == 0) {
+          entryFirst[e] = r;
+          entryContext[e] = c;
+          entryToken[e] = y;
+          entryRho[e] = 0;
+          Arrays.fill(entryZ, e * l, e * l + l, 0.0);
+          Arrays.fill(entryRhoZ, e * l, e * l + l, 0.0);
+        }
+        entryCount[e]++;
+        entryRho[e] += rho[r];
+        for (int lane = 0; lane < l; lane++) {
+          double zl = z[r * l + lane];
+          entryZ[e * l + lane] += zl;
+          entryRhoZ[e * l + lane] += rho[r] * zl;
+        }
+      }
+      int entries = batchEntries.size();
+      // Entries grouped by context (first appearance of each), entries in first-appearance order within.
+      int groupsInBatch = regroup(entries, entryContext, order, contextsSeen);
+      // Coefficient rows and weights, in group order.
+      boolean anyRepeat = false;
+      boolean offRatio = false;
+      for (int o = 0; o < entries; o++) {
+        int e = order[o];
+        int c = entryContext[e];
+        int y = entryToken[e];
+        Triple tr = rows[c];
+        int r = rowBase + c;
+        double cnt = entryCount[e];
+        double w = tr.importance[y];
+        double p = tr.p[y];
+        double wn = t < horizon ? exact.w[nextBase + model.next(c, y)] : 0.0;
+        double g = exact.d[r] * (p * ((tr.logRatio[y] + wn) - exact.w[r]));
+        anyRepeat |= entryCount[e] > 1;
+        offRatio |= w != 1.0;
+        rowAt[o] = o * width;
+        wc[0][o] = cnt;
+        wp[0][o] = cnt * p;
+        wg[0][o] = cnt * g;
+        double cw = cnt * w;
+        wc[1][o] = cw;
+        wp[1][o] = cw * p;
+        wg[1][o] = cw * g;
+        double q = entryRho[e];
+        wc[2][o] = q;
+        wp[2][o] = q * p;
+        wg[2][o] = q * g;
+        for (int lane = 0; lane < l; lane++) {
+          int col = o * width + layout.columnOf[lane];
+          int block = layout.blockOf[lane];
+          if (block == 2) {
+            scratch[col] = entryRhoZ[e * l + lane] / q;
+          } else if (merged[lane] < 0) {
+            scratch[col] = z[entryFirst[e] * l + lane]; // the same at every draw of the entry
+          } else {
+            scratch[col] = entryZ[e * l + lane] / cnt;
+          }
+        }
+      }
+      repeats[0] = anyRepeat;
+      repeats[1] = anyRepeat || offRatio;
+      repeats[2] = true;
+      // loo: the offset per lane, −Σ z / (B − 1) over the batch's draws at this position.
+      if (anyLoo) {
+        for (int lane = 0; lane < l; lane++) {
+          double sum = 0;
+          for (int o = 0; o < entries; o++) sum += entryZ[order[o] * l + lane];
+          looOffsets[lane] = Baseline.looOffset(batchSize, sum);
+        }
+      }
+      // Each row (context) of the batch at this position adds its part.
+      double[] err = batchError[b];
+      int from = 0;
+      for (int gi = 0; gi < groupsInBatch; gi++) {
+        int c = entryContext[order[from]];
+        int to = from;
+        while (to < entries && entryContext[order[to]] == c) to++;
+        int r = rowBase + c;
+        for (int lane = 0; lane < l; lane++) {
+          for (int jb = 0; jb < j; jb++) {
+            Baseline bl = baselines.get(jb);
+            offsets[lane * j + jb] = switch (bl.kind()) {
+              case NONE -> 0.0;
+              case CONST -> bl.constant();
+              case ORACLE -> -exact.oracle[lane][r];
+              case LOO -> 0.0;
+            };
+          }
+        }
+        groupSums.add(scratch, rowAt, from, to, repeats, wc, wp, wg, exact.pNormSq[r], exact.pDotG[r], offsets, looOffsets, err);
+        from = to;
+      }
+      // The entries into the position's running sums over the chunk.
+      for (int o = 0; o < entries; o++) {
+        int e = order[o];
+        int c = entryContext[e];
+        int y = entryToken[e];
+        int idx = all.indexOf(chunkEntries, (long) c * vocab + y);
+        all.count[idx] += entryCount[e];
+        double w = rows[c].importance[y];
+        if (cr) all.rho[idx] += entryRho[e];
+        for (int lane = 0; lane < l; lane++) {
+          int m = merged[lane];
+          int block = layout.blockOf[lane];
+          if (m >= 0) {
+            double pSum = block == 2 ? entryRhoZ[e * l + lane] : w * entryZ[e * l + lane];
+            all.merged[idx * mergedLanes + m] += pSum;
+          }
+          if (anyLoo) {
+            double q = block == 2 ? entryRho[e] : entryCount[e];
+            all.loo[idx * l + lane] = Math.fma(looOffsets[lane], q, all.loo[idx * l + lane]);
+          }
+        }
+      }
+      for (int e = 0; e < entries; e++) entryCount[e] = 0;
+    }
+    positions[t - 1] = all.sorted(chunkEntries);
+    if (t == 1) {
+      double gg = exact.gradNormSq;
+      double[] e = new double[l * j];
+      for (int b = 0; b < batches; b++) {
+        for (int idx = 0; idx < e.length; idx++) e[idx] = Math.max(0.0, batchError[b][idx] + gg);
+        errors.accept(e);
+      }
+    }
+  }
+
+  /**
+   * Orders entries [0, entries) by the first appearance of their context, first appearance within
+   * a context (a stable counting sort); returns the number of contexts.
+   */
+  private static int regroup(int entries, int[] entryContext, int[] order, LongIntMap seen) {
+    seen.clear();
+    int[] groupOf = new int[entries];
+    for (int e = 0; e < entries; e++) groupOf[e] = seen.indexOf(entryContext[e]);
+    int groups = seen.size();
+    int[] start = new int[groups + 1];
+    for (int e = 0; e < entries; e++) start[groupOf[e] + 1]++;
+    for (int g = 0; g < groups; g++) start[g + 1] += start[g];
+    for (int e = 0; e < entries; e++) order[start[groupOf[e]]++] = e;
+    return groups;
+  }
+
+  /** Position t's entries, sorted by key; the chunk no longer holds them. */
+  PositionStats takePosition(int t) {
+    PositionStats p = positions[t - 1];
+    positions[t - 1] = null;
+    return p;
+  }
+
+  /** The chunk's batch errors and, for the value's variance, every response's value per key. */
+  PartialStats result() {
+    return new PartialStats(batchSize, chunk, chunk + 1, lanes.count, baselines.size(), errors.batches(),
+        errors.mean(), errors.m2(), new PositionStats[horizon], value);
+  }
+
+  /** A position's entries over a chunk, in order of first appearance, growing as needed. */
+  private static final class GrowingEntries {
+    final int lanes;
+    final int mergedLanes;
+    long[] count = new long[64];
+    double[] loo;
+    double[] merged;
+    double[] rho;
+
+    GrowingEntries(int lanes, int mergedLanes, boolean loo, boolean rho) {
+      this.lanes = lanes;
+      this.mergedLanes = mergedLanes;
+      this.loo = loo ? new double[64 * lanes] : null;
+      this.merged = mergedLanes > 0 ? new double[64 * mergedLanes] : null;
+      this.rho = rho ? new double[64] : null;
+    }
+
+    int indexOf(LongIntMap map, long key) {
+      int idx = map.indexOf(key);
+      if (idx >= count.length) {
+        int cap = 2 * count.length;
+        count = Arrays.copyOf(count, cap);
+        if (loo != null) loo = Arrays.copyOf(loo, cap * lanes);
+        if (merged != null) merged = Arrays.copyOf(merged, cap * mergedLanes);
+        if (rho != null) rho = Arrays.copyOf(rho, cap);
+      }
+      return idx;
+    }
+
+    /** The entries sorted by key, as a {@link PositionStats}. */
+    PositionStats sorted(LongIntMap map) {
+      int size = map.size();
+      Integer[] idx = new Integer[size];
+      for (int i = 0; i < size; i++) idx[i] = i;
+      Arrays.sort(idx, (a, b) -> Long.compare(map.key(a), map.key(b)));
+      long[] keys = new long[size];
+      long[] counts = new long[size];
+      double[] l = loo == null ? null : new double[size * lanes];
+      double[] m = merged == null ? null : new double[size * mergedLanes];
+      double[] q = rho == null ? null : new double[size];
+      for (int i = 0; i < size; i++) {
+        int s = idx[i];
+        keys[i] = map.key(s);
+        counts[i] = count[s];
+        if (l != null) System.arraycopy(loo, s * lanes, l, i * lanes, lanes);
+        if (m != null) System.arraycopy(merged, s * mergedLanes, m, i * mergedLanes, mergedLanes);
+        if (q != null) q[i] = rho[s];
+      }
+      return new PositionStats(keys, counts, l, m, q, lanes, mergedLanes);
+    }
+  }
+}

@@ -1,0 +1,619 @@
+package klbench.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.rng.sampling.distribution.SharedStateDiscreteSampler;
+
+/**
+ * Exact and Monte Carlo metrics of many estimators, discounts and baselines on one model of
+ * responses (SEQUENCES.md; with horizon 1, ESTIMATORS.md): the core's entry point, which puts its
+ * parts together.
+ *
+ * <ul>
+ *   <li>{@link ExactPasses}: one forward and one backward pass over positions, O(V) per row and
+ *       lane, for the truth and the exact columns;
+ *   <li>Monte Carlo, per batch size, in chunks of about {@link Chunking#TOKENS_PER_CHUNK} tokens,
+ *       each on its own stream ({@link Streams#forChunk}): a one-row model (single tokens) runs
+ *       {@link ChunkSimulation} on tables built once; longer responses run {@link ResponseChunk},
+ *       which the passes over positions feed row by row, so that a row is built once per pass
+ *       however many chunks draw from it;
+ *   <li>the chunks' statistics fold left in chunk order ({@link PartialStats}, {@link
+ *       PositionStats}), then each row's share of the mean batch gradient is compared with the
+ *       targets in one O(V) loop per lane and baseline;
+ *   <li>metrics and the consistency check ({@link Consistency}).
+ * </ul>
+ *
+ * The numbers depend on (model, lanes, baselines, batch sizes, R, seed) only: not on whether rows
+ * are kept or rebuilt, nor on the order in which chunks are computed.
+ */
+public final class SequenceEvaluation {
+  private final SequenceModel model;
+  private final Lanes lanes;
+  private final LaneLayout layout;
+  private final List<Baseline> baselines;
+
+  private SequenceEvaluation(SequenceModel model, List<Estimator> estimators, List<Double> discounts, List<Baseline> baselines) {
+    this.model = model;
+    this.lanes = new Lanes(estimators, discounts);
+    this.layout = new LaneLayout(lanes, model.horizon());
+    this.baselines = List.copyOf(baselines);
+  }
+
+  /** The evaluation of {@code model} for these estimators, discounts and baselines. */
+  public static SequenceEvaluation prepare(SequenceModel model, List<Estimator> estimators, List<Double> discounts,
+      List<Baseline> baselines) {
+    if (estimators.isEmpty() || baselines.isEmpty() || discounts.isEmpty()) {
+      throw new IllegalArgumentException("at least one estimator, discount and baseline are needed");
+    }
+    for (double g : discounts) {
+      if (!(g > 0 && g <= 1)) throw new IllegalArgumentException("a discount must be in (0, 1], got " + g);
+    }
+    return new SequenceEvaluation(model, estimators, discounts, baselines);
+  }
+
+  /** The single-token evaluation of a triple (discount 1). */
+  public static SequenceEvaluation prepare(Triple triple, List<Estimator> estimators, List<Baseline> baselines) {
+    return prepare(SequenceModel.of(triple), estimators, List.of(1.0), baselines);
+  }
+
+  /**
+   * Which Monte Carlo kernel this JVM runs: "vector" (started with the Vector API's module) or
+   * "scalar". Both give the same bits; see {@link Kernel}.
+   */
+  public static String monteCarloKernel() { return Kernel.best().name(); }
+
+  public SequenceModel model() { return model; }
+
+  public List<Estimator> estimators() { return lanes.estimators; }
+
+  public List<Baseline> baselines() { return baselines; }
+
+  /** What {@link #evaluate} finds: the model's truth and the metrics of every configuration. */
+  public record Result(Truth truth, List<Metrics> metrics) {}
+
+  /** The metrics of one batch size (see {@link #evaluate(List, int, long, String)}). */
+  public List<Metrics> evaluate(int batchSize, int batches, long seed, String modelKey) {
+    return evaluate(List.of(batchSize), batches, seed, modelKey).metrics();
+  }
+
+  /**
+   * Everything: the exact passes, R = {@code batches} batches of each batch size, and the metrics,
+   * ordered batch size → estimator → discount → baseline.
+   *
+   * @param modelKey the model's identity text, from which each chunk's stream is derived
+   */
+  public Result evaluate(List<Integer> batchSizes, int batches, long seed, String modelKey) {
+    if (batches < 1) throw new IllegalArgumentException("batches must be >= 1");
+    boolean anyLoo = baselines.stream().anyMatch(b -> b.kind() == Baseline.Kind.LOO);
+    for (int b : batchSizes) {
+      if (b < 1) throw new IllegalArgumentException("batch size must be >= 1");
+      if (anyLoo && b < 2) throw new IllegalArgumentException("loo needs a batch size >= 2");
+      if ((long) b * Chunking.batchesPerChunk(b, model.horizon()) * model.horizon() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("a batch of " + b + " responses of " + model.horizon() + " tokens is too large");
+      }
+    }
+    ExactPasses exact = new ExactPasses(model, lanes, baselines);
+    Finish[] finish = new Finish[batchSizes.size()];
+    for (int i = 0; i < finish.length; i++) finish[i] = new Finish(batchSizes.get(i), batches);
+    if (model.rowCount() == 1) {
+      Triple[] rows = model.position(1);
+      exact.forward(1, rows);
+      if (exact.feasible()) {
+        exact.backward(1, rows);
+        SamplingTables tables = null;
+        for (Finish fin : finish) {
+          int chunks = Chunking.chunkCount(fin.batchSize, batches, 1);
+          List<PartialStats> parts = new ArrayList<>(chunks);
+          for (int c = 0; c < chunks; c++) {
+            if (tables == null) tables = SamplingTables.of(rows[0], layout, exact.problems, em1(rows[0]));
+            parts.add(simulateOneRow(exact, tables, rows[0], fin.batchSize, batches, c, seed, modelKey));
+          }
+          fin.stats = PartialStats.foldInChunkOrder(parts, chunks);
+          fin.position(1, fin.stats.positions[0]);
+          fin.finishRows(exact, 1, rows);
+        }
+      }
+    } else {
+      sweep(exact, finish, batches, seed, modelKey);
+    }
+    Truth truth = truth(exact);
+    List<Metrics> out = new ArrayList<>();
+    for (Finish fin : finish) out.addAll(fin.metrics(exact, truth));
+    return new Result(truth, out);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // One-row models chunk by chunk (single tokens): what the Spark job and the tests call.
+
+  /** The exact passes of a one-row model, done once and kept. */
+  private volatile ExactPasses oneRowExact;
+  private volatile SamplingTables oneRowTables;
+
+  private ExactPasses oneRowExact() {
+    if (model.rowCount() != 1) throw new IllegalStateException("chunk by chunk is for one-row models");
+    ExactPasses e = oneRowExact;
+    if (e == null) {
+      synchronized (this) {
+        e = oneRowExact;
+        if (e == null) {
+          Triple[] rows = model.position(1);
+          e = new ExactPasses(model, lanes, baselines);
+          e.forward(1, rows);
+          if (e.feasible()) e.backward(1, rows);
+          oneRowExact = e;
+        }
+      }
+    }
+    return e;
+  }
+
+  /** Chunk {@code chunk} of R batches of size B of a one-row model, on its own derived stream. */
+  public PartialStats simulateChunk(int batchSize, int batches, int chunk, long seed, String modelKey) {
+    ExactPasses exact = oneRowExact();
+    boolean anyLoo = baselines.stream().anyMatch(b -> b.kind() == Baseline.Kind.LOO);
+    if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1");
+    if (anyLoo && batchSize < 2) throw new IllegalArgumentException("loo needs a batch size >= 2");
+    int inChunk = Chunking.batchesIn(batchSize, batches, chunk, 1);
+    Triple row = model.position(1)[0];
+    if (!exact.feasible()) {
+      return new PartialStats(batchSize, chunk, chunk + 1, lanes.count, baselines.size(), inChunk,
+          new double[lanes.count * baselines.size()], new double[lanes.count * baselines.size()],
+          new PositionStats[] {new PositionStats(new long[0], new long[0], anyLoo ? new double[0] : null, null, null, lanes.count, 0)}, null);
+    }
+    SamplingTables tables = oneRowTables;
+    if (tables == null) {
+      synchronized (this) {
+        if (oneRowTables == null) oneRowTables = SamplingTables.of(row, layout, exact.problems, em1(row));
+        tables = oneRowTables;
+      }
+    }
+    return simulateOneRow(exact, tables, row, batchSize, batches, chunk, seed, modelKey);
+  }
+
+  /** The metrics of a one-row model from its chunks' statistics, folded in chunk order. */
+  public List<Metrics> finish(int batchSize, int batches, PartialStats merged) {
+    if (merged.batches != batches || merged.batchSize != batchSize) {
+      throw new IllegalArgumentException("partial statistics hold " + merged.batches + " batches of "
+          + merged.batchSize + ", expected " + batches + " of " + batchSize);
+    }
+    ExactPasses exact = oneRowExact();
+    Finish fin = new Finish(batchSize, batches);
+    if (exact.feasible()) {
+      fin.stats = merged;
+      fin.position(1, merged.positions[0]);
+      fin.finishRows(exact, 1, model.position(1));
+    }
+    return fin.metrics(exact, truth(exact));
+  }
+
+  /** The model's truth (exact passes only). */
+  public Truth truth() {
+    if (model.rowCount() == 1) return truth(oneRowExact());
+    ExactPasses exact = new ExactPasses(model, lanes, baselines);
+    for (int t = 1; t <= model.horizon(); t++) exact.forward(t, model.position(t));
+    if (exact.feasible()) for (int t = model.horizon(); t >= 1; t--) exact.backward(t, model.position(t));
+    return truth(exact);
+  }
+
+  /** {@code batches} batches of size B of a one-row model drawn with {@code rng}, as chunk 0. */
+  public PartialStats simulate(int batchSize, int batches, org.apache.commons.rng.UniformRandomProvider rng) {
+    return simulate(batchSize, batches, rng, 0, Kernel.best());
+  }
+
+  /** The same as chunk {@code chunk}, with a chosen kernel (tests compare them bit for bit). */
+  PartialStats simulate(int batchSize, int batches, org.apache.commons.rng.UniformRandomProvider rng, int chunk, Kernel kernel) {
+    ExactPasses exact = oneRowExact();
+    Triple row = model.position(1)[0];
+    SamplingTables tables = oneRowTables;
+    if (tables == null) {
+      synchronized (this) {
+        if (oneRowTables == null) oneRowTables = SamplingTables.of(row, layout, exact.problems, em1(row));
+        tables = oneRowTables;
+      }
+    }
+    return ChunkSimulation.run(row, layout, baselines, tables, offsets(exact, 0), exact.pDotG[0], exact.gradNormSq,
+        batchSize, batches, rng, chunk, kernel);
+  }
+
+  /** The triple of a one-row model. */
+  public Triple triple() {
+    if (model.rowCount() != 1) throw new IllegalStateException("a model of " + model.rowCount() + " rows");
+    return model.position(1)[0];
+  }
+
+  /** The coefficient a_k(x) of estimator k at token x of a one-row model (0 where μ(x) = 0). */
+  public double coefficient(int k, int x) {
+    Triple t = triple();
+    return t.mu[x] == 0.0 ? 0.0 : lanes.estimators.get(k).coefficientAt(t.logRatio[x], t.importance[x],
+        lanes.estimators.get(k).value().usesExpm1() ? ValueFunction.em1(t.logRatio[x]) : 0.0);
+  }
+
+  /**
+   * E[ĝ] of lane l under token-only baseline b, over every row's logits (position-major, V per
+   * row): d^M [μ ⊙ ā − p (μ·ā)]. For tests and for people who want to look; the metrics never
+   * materialise it.
+   */
+  public double[] expectedGradient(int lane, Baseline b) {
+    ExactPasses exact = new ExactPasses(model, lanes, baselines);
+    exact.captureLane = lane;
+    exact.captureBaseline = baselines.indexOf(b);
+    if (exact.captureBaseline < 0 || !b.tokenOnly()) throw new IllegalArgumentException("not a token-only baseline of this evaluation: " + b);
+    for (int t = 1; t <= model.horizon(); t++) exact.forward(t, model.position(t));
+    for (int t = model.horizon(); t >= 1; t--) exact.backward(t, model.position(t));
+    return exact.captured;
+  }
+
+  /** The targets G_seq, G_seq_fwd and G_pos over every row's logits (position-major, V per row). */
+  public double[][] targetGradients() {
+    ExactPasses exact = new ExactPasses(model, lanes, baselines);
+    exact.captureTargets = true;
+    for (int t = 1; t <= model.horizon(); t++) exact.forward(t, model.position(t));
+    for (int t = model.horizon(); t >= 1; t--) exact.backward(t, model.position(t));
+    return new double[][] {exact.capturedGSeq, exact.capturedGFwd, exact.capturedGPos};
+  }
+
+  /** The forward pass (draws) and backward pass (coefficients) of a model of several rows. */
+  private void sweep(ExactPasses exact, Finish[] finish, int batches, long seed, String modelKey) {
+    int horizon = model.horizon();
+    List<List<ResponseChunk>> chunks = new ArrayList<>();
+    for (Finish fin : finish) {
+      List<ResponseChunk> list = new ArrayList<>();
+      int count = Chunking.chunkCount(fin.batchSize, batches, horizon);
+      for (int c = 0; c < count; c++) {
+        list.add(new ResponseChunk(model, layout, baselines, exact, Kernel.best(), fin.batchSize,
+            Chunking.batchesIn(fin.batchSize, batches, c, horizon), c, Streams.forChunk(seed, modelKey, fin.batchSize, c)));
+      }
+      chunks.add(list);
+    }
+    for (int t = 1; t <= horizon; t++) {
+      Triple[] rows = model.position(t);
+      exact.forward(t, rows);
+      if (!exact.feasible()) return;
+      SharedStateDiscreteSampler[] alias = new SharedStateDiscreteSampler[rows.length];
+      for (int c = 0; c < rows.length; c++) alias[c] = SamplingTables.alias(rows[c]);
+      for (List<ResponseChunk> list : chunks) for (ResponseChunk ch : list) ch.forward(t, rows, alias);
+    }
+    for (int t = horizon; t >= 1; t--) {
+      Triple[] rows = model.position(t);
+      exact.backward(t, rows);
+      for (int i = 0; i < finish.length; i++) {
+        PositionStats all = null;
+        for (ResponseChunk ch : chunks.get(i)) {
+          ch.backward(t, rows);
+          PositionStats p = ch.takePosition(t);
+          all = all == null ? p : all.merge(p);
+        }
+        finish[i].position(t, all);
+        finish[i].finishRows(exact, t, rows);
+      }
+    }
+    for (int i = 0; i < finish.length; i++) {
+      List<PartialStats> parts = new ArrayList<>();
+      for (ResponseChunk ch : chunks.get(i)) parts.add(ch.result());
+      finish[i].stats = PartialStats.foldInChunkOrder(parts, parts.size());
+    }
+  }
+
+  private PartialStats simulateOneRow(ExactPasses exact, SamplingTables tables, Triple row, int batchSize, int batches,
+      int chunk, long seed, String modelKey) {
+    return ChunkSimulation.run(row, layout, baselines, tables, offsets(exact, 0), exact.pDotG[0], exact.gradNormSq,
+        batchSize, Chunking.batchesIn(batchSize, batches, chunk, 1), Streams.forChunk(seed, modelKey, batchSize, chunk),
+        chunk, Kernel.best());
+  }
+
+  /** s per [lane · J + j] of the token-only baselines on row r (0 for loo). */
+  private double[] offsets(ExactPasses exact, int r) {
+    int j = baselines.size();
+    double[] out = new double[lanes.count * j];
+    for (int l = 0; l < lanes.count; l++) {
+      for (int jb = 0; jb < j; jb++) {
+        Baseline b = baselines.get(jb);
+        out[l * j + jb] = switch (b.kind()) {
+          case NONE, LOO -> 0.0;
+          case CONST -> b.constant();
+          case ORACLE -> -exact.oracle[l][r];
+        };
+      }
+    }
+    return out;
+  }
+
+  private double[] em1(Triple t) {
+    if (lanes.estimators.stream().noneMatch(e -> e.value().usesExpm1())) return null;
+    double[] e = new double[t.size];
+    for (int x = 0; x < t.size; x++) e[x] = ValueFunction.em1(t.logRatio[x]);
+    return e;
+  }
+
+  private Truth truth(ExactPasses exact) {
+    if (model.rowCount() == 1 && !exact.feasible()) return model.position(1)[0].truth();
+    if (!exact.feasible()) return new Truth(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, null);
+    double g = Math.sqrt(exact.gradNormSq);
+    return new Truth(exact.kl, exact.klFwd, exact.klBehaviour, exact.entropy, g, Math.sqrt(exact.gradFwdNormSq),
+        g > 0 ? Math.sqrt(exact.futureSq) / g : null);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Metrics
+
+  /** One batch size's Monte Carlo statistics, compared with the targets row by row. */
+  private final class Finish {
+    final int batchSize;
+    final int batches;
+    PartialStats stats;
+    /** Per [lane · J + j]: Σ (ḡ − G_seq)², ‖ḡ‖², ḡ·G_seq, ḡ·G_fwd, ḡ·G_pos. */
+    final double[][] mc;
+    /** Per value key: Σ over the draws of f, for the value's mean. */
+    final double[] valueSum;
+    /** The positions' entries until their rows are finished. */
+    final PositionStats[] positions;
+    /** Per lane: the heavy-tail sums of a one-row model (null otherwise). */
+    Consistency.TailSums[] tails;
+    /** Per value key, one-row models: f per token, for the value's variance. */
+    double[][] oneRowValues;
+
+    Finish(int batchSize, int batches) {
+      this.batchSize = batchSize;
+      this.batches = batches;
+      this.mc = new double[lanes.count * baselines.size()][5];
+      this.valueSum = new double[lanes.keyCount()];
+      this.positions = new PositionStats[model.horizon()];
+    }
+
+    void position(int t, PositionStats p) { positions[t - 1] = p; }
+
+    /**
+     * The rows of position t: each one's share of ḡ against G_seq, G_fwd and G_pos, per lane and
+     * baseline, in one O(V) loop; and of the value's mean.
+     */
+    void finishRows(ExactPasses exact, int t, Triple[] rows) {
+      PositionStats pos = positions[t - 1];
+      positions[t - 1] = null;
+      int v = model.vocabSize();
+      int l = lanes.count;
+      int j = baselines.size();
+      int horizon = model.horizon();
+      double scale = 1.0 / ((double) batchSize * batches);
+      int rowBase = model.firstRow(t);
+      int nextBase = t < horizon ? model.firstRow(t + 1) : 0;
+      double[] counts = new double[v];
+      double[] looDense = new double[v];
+      double[] pDense = new double[v];
+      double[] qDense = new double[v];
+      double[] gSeq = new double[v];
+      double[] gFwd = new double[v];
+      double[] gPos = new double[v];
+      double[] zColumn = new double[v];
+      double[] weight = new double[v];
+      int[] merged = new int[l];
+      int m = 0;
+      for (int lane = 0; lane < l; lane++) merged[lane] = lanes.tokenOnly(lane, t, horizon) ? -1 : m++;
+      int e = 0;
+      for (int c = 0; c < rows.length; c++) {
+        Triple tr = rows[c];
+        int r = rowBase + c;
+        long lo = (long) c * v;
+        int from = e;
+        while (e < pos.size() && pos.keys[e] < lo + v) e++;
+        for (int y = 0; y < v; y++) {
+          double wn = t < horizon ? exact.w[nextBase + model.next(c, y)] : 0.0;
+          gSeq[y] = exact.d[r] * (tr.p[y] * ((tr.logRatio[y] + wn) - exact.w[r]));
+        }
+        if (from == e) {
+          // An untouched row: ḡ is 0 there, so only Σ (0 − G_seq)² counts.
+          double gg = 0;
+          for (int y = 0; y < v; y++) gg += gSeq[y] * gSeq[y];
+          for (double[] s : mc) s[0] += gg;
+          continue;
+        }
+        Arrays.fill(counts, 0.0);
+        for (int i = from; i < e; i++) counts[(int) (pos.keys[i] - lo)] = pos.counts[i];
+        for (int y = 0; y < v; y++) {
+          gFwd[y] = exact.dQ[r] * tr.gradFwd[y];
+          gPos[y] = exact.d[r] * tr.grad[y];
+        }
+        EstimatorColumns columns = new EstimatorColumns(tr, em1(tr));
+        // The value's mean: Σ N_x f(x) over the draws.
+        for (int k = 0; k < lanes.keyCount(); k++) {
+          columns.fill(lanes.estimators.get(lanes.keyEstimator[k]));
+          double sum = 0;
+          for (int i = from; i < e; i++) sum += pos.counts[i] * columns.value[(int) (pos.keys[i] - lo)];
+          valueSum[k] += sum;
+          if (model.rowCount() == 1) {
+            if (oneRowValues == null) oneRowValues = new double[lanes.keyCount()][];
+            oneRowValues[k] = columns.value.clone();
+          }
+        }
+        if (model.rowCount() == 1) tails = new Consistency.TailSums[l];
+        for (int lane = 0; lane < l; lane++) {
+          if (exact.problems[lanes.estimatorIndex(lane)] != null) continue;
+          int block = layout.blockOf[lane];
+          int mi = merged[lane];
+          // The lane's P_x (its Σ ω z) and Q_x (its Σ ω) per token, from the entries.
+          if (mi < 0) {
+            columns.fill(lanes.estimator(lane));
+            System.arraycopy(block == 0 ? columns.coefficient : columns.value, 0, zColumn, 0, v);
+          }
+          for (int y = 0; y < v; y++) {
+            double cnt = counts[y];
+            weight[y] = block == 0 ? cnt : cnt * tr.importance[y];
+            pDense[y] = 0.0;
+            qDense[y] = 0.0;
+            looDense[y] = 0.0;
+          }
+          for (int i = from; i < e; i++) {
+            int y = (int) (pos.keys[i] - lo);
+            if (mi >= 0) pDense[y] = pos.merged[i * pos.mergedLanes + mi];
+            if (block == 2) qDense[y] = pos.rho[i];
+            if (pos.loo != null) looDense[y] = pos.loo[i * l + lane] * (block == 1 ? tr.importance[y] : 1.0);
+          }
+          if (model.rowCount() == 1) {
+            double[] w = new double[v];
+            double[] ms = new double[v];
+            for (int y = 0; y < v; y++) {
+              ms[y] = tr.mu[y] * (1.0 - 2.0 * tr.p[y] + tr.pNormSq);
+              w[y] = block == 0 ? ms[y] : ms[y] * tr.importance[y] * tr.importance[y];
+            }
+            tails[lane] = Consistency.TailSums.of(tr, w, exact.valueMean[lanes.keyOf[lanes.estimatorIndex(lane)]],
+                (double) batchSize * batches, zColumn, oneRowValues[lanes.keyOf[lanes.estimatorIndex(lane)]]);
+          }
+          for (int jb = 0; jb < j; jb++) {
+            Baseline b = baselines.get(jb);
+            boolean loo = b.kind() == Baseline.Kind.LOO;
+            double kap = b.scale(batchSize);
+            double s = switch (b.kind()) {
+              case NONE, LOO -> 0.0;
+              case CONST -> b.constant();
+              case ORACLE -> -exact.oracle[lane][r];
+            };
+            double alphaBar = 0;
+            for (int i = from; i < e; i++) {
+              int y = (int) (pos.keys[i] - lo);
+              alphaBar += share(y, block, mi, kap, s, loo, counts, weight, zColumn, pDense, qDense, looDense) * scale;
+            }
+            double errSq = 0, meanSq = 0, meanDotG = 0, meanDotGFwd = 0, meanDotGPos = 0;
+            for (int y = 0; y < v; y++) {
+              double vx = counts[y] == 0 ? 0.0
+                  : share(y, block, mi, kap, s, loo, counts, weight, zColumn, pDense, qDense, looDense) * scale;
+              double gbar = vx - alphaBar * tr.p[y];
+              double diff = gbar - gSeq[y];
+              errSq += diff * diff;
+              meanSq += gbar * gbar;
+              meanDotG += gbar * gSeq[y];
+              meanDotGFwd += gbar * gFwd[y];
+              meanDotGPos += gbar * gPos[y];
+            }
+            double[] acc = mc[lane * j + jb];
+            acc[0] += errSq;
+            acc[1] += meanSq;
+            acc[2] += meanDotG;
+            acc[3] += meanDotGFwd;
+            acc[4] += meanDotGPos;
+          }
+        }
+      }
+    }
+
+    /**
+     * A token's Σ over every batch of its shifted coefficient, κ P_x + (loo ? L_x : s Q_x): for a
+     * token-only lane P_x = z(x)·Q_x with Q_x = N_x (ω = 1) or N_x w(x) (ω = w).
+     */
+    private double share(int y, int block, int mi, double kap, double s, boolean loo, double[] counts,
+        double[] weight, double[] z, double[] p, double[] q, double[] looDense) {
+      double qx = block == 2 ? q[y] : weight[y];
+      double px = mi >= 0 ? kap * p[y] : kap * z[y] * qx;
+      return px + (loo ? looDense[y] : s * qx);
+    }
+
+    /** The metrics of this batch size, lane-major then baseline. */
+    List<Metrics> metrics(ExactPasses exact, Truth truth) {
+      int l = lanes.count;
+      int j = baselines.size();
+      List<Metrics> out = new ArrayList<>(l * j);
+      long n = (long) batchSize * batches;
+      for (int lane = 0; lane < l; lane++) {
+        int k = lanes.estimatorIndex(lane);
+        int key = lanes.keyOf[k];
+        boolean ok = exact.feasible() && exact.problems[k] == null;
+        ValueMc value = ok ? valueMc(exact, key, n) : null;
+        for (int jb = 0; jb < j; jb++) {
+          Baseline b = baselines.get(jb);
+          Metrics m = new Metrics(lanes.estimator(lane), lanes.discount(lane), b, batchSize, batches);
+          out.add(m);
+          if (!ok) {
+            m.problem = exact.feasible() ? exact.problems[k] : exact.infeasibleReason;
+            continue;
+          }
+          m.valueMeanExact = exact.valueMean[key];
+          m.valueStdExact = Math.sqrt(Math.max(0.0, exact.valueVar[key]));
+          m.valueMeanMc = value.mean();
+          m.valueStdMc = value.sd();
+          m.valueMeanSe = value.sd() / Math.sqrt(value.n());
+          m.valueBias = m.valueMeanExact - truth.kl();
+          m.valueRelBias = ratio(m.valueBias, truth.kl());
+          m.valueRelStd = ratio(m.valueStdExact, truth.kl());
+          if (b.tokenOnly()) exactGradient(m, exact.sums[lane * j + jb], exact, truth);
+          monteCarloGradient(m, lane * j + jb, exact, truth);
+          Consistency.check(m);
+          // A note explains a disagreement; a consistent row needs none.
+          if (!m.consistent && tails != null) {
+            m.mcNote = tails[lane].note(b.tokenOnly() ? offsets(exact, 0)[lane * j + jb] : Double.NaN);
+          }
+        }
+      }
+      return out;
+    }
+
+    private ValueMc valueMc(ExactPasses exact, int key, long n) {
+      double mean = valueSum[key] / n;
+      double ss = 0;
+      if (model.rowCount() == 1) {
+        PositionStats pos = stats.positions[0];
+        double[] values = oneRowValues[key];
+        for (int i = 0; i < pos.size(); i++) {
+          double dv = values[(int) pos.keys[i]] - mean;
+          ss += pos.counts[i] * dv * dv;
+        }
+      } else {
+        for (double x : stats.values[key]) {
+          double dv = x - mean;
+          ss += dv * dv;
+        }
+      }
+      return new ValueMc(mean, n > 1 ? Math.sqrt(ss / (n - 1)) : 0.0, n);
+    }
+
+    private void exactGradient(Metrics m, double[] s, ExactPasses exact, Truth truth) {
+      double trCov = Math.max(0.0, s[ExactPasses.SECOND] - s[ExactPasses.MEAN_SQ]);
+      double var = trCov / batchSize;
+      double bias = Math.sqrt(Math.max(0.0, s[ExactPasses.BIAS_SQ]));
+      m.gradBiasNormExact = bias;
+      m.gradVarExact = var;
+      m.gradMseExact = bias * bias + var;
+      m.gradCosExact = cosine(s[ExactPasses.MEAN_DOT_G], s[ExactPasses.MEAN_SQ], exact.gradNormSq, truth.gradNorm());
+      m.gradCosFwdExact = cosine(s[ExactPasses.MEAN_DOT_G_FWD], s[ExactPasses.MEAN_SQ], exact.gradFwdNormSq, truth.gradNorm());
+      m.gradCosPosExact = cosine(s[ExactPasses.MEAN_DOT_G_POS], s[ExactPasses.MEAN_SQ], exact.gradPosNormSq, truth.gradNorm());
+    }
+
+    private void monteCarloGradient(Metrics m, int idx, ExactPasses exact, Truth truth) {
+      double[] acc = mc[idx];
+      double errSq = acc[0];
+      double mseMean = stats.errMean[idx];
+      m.gradMseMc = mseMean;
+      if (batches > 1) {
+        m.gradMseSe = Math.sqrt(stats.errM2[idx] / (batches - 1) / batches);
+        double var = Math.max(0.0, (batches * mseMean - batches * errSq) / (batches - 1));
+        m.gradVarMc = var;
+        m.gradBiasNormMc = Math.sqrt(Math.max(0.0, errSq - var / batches));
+      }
+      m.gradCosMc = cosine(acc[2], acc[1], exact.gradNormSq, truth.gradNorm());
+      m.gradCosFwdMc = cosine(acc[3], acc[1], exact.gradFwdNormSq, truth.gradNorm());
+      m.gradCosPosMc = cosine(acc[4], acc[1], exact.gradPosNormSq, truth.gradNorm());
+      double g = truth.gradNorm();
+      Double biasForRel = m.gradBiasNormExact != null ? m.gradBiasNormExact : m.gradBiasNormMc;
+      Double mseForRel = m.gradMseExact != null ? m.gradMseExact : m.gradMseMc;
+      m.gradRelBias = biasForRel == null ? null : ratio(biasForRel, g);
+      m.gradRelRmse = mseForRel == null ? null : ratio(Math.sqrt(mseForRel), g);
+    }
+  }
+
+  /** The Monte Carlo mean and standard deviation of a response's value. */
+  private record ValueMc(double mean, double sd, long n) {}
+
+  /** ESTIMATORS.md: a cosine is null where ‖E[ĝ_B]‖ ≤ 1e-12 ‖G‖. */
+  static final double ZERO_GRADIENT = 1e-12;
+
+  /** cos(m, g) from m·g, ‖m‖² and ‖g‖²; null where ‖m‖ ≤ 1e-12 ‖G‖ or the target is 0. */
+  private static Double cosine(double dot, double meanSq, double targetSq, double gradNorm) {
+    double norm = Math.sqrt(Math.max(0.0, meanSq));
+    if (targetSq <= 0 || gradNorm <= 0 || norm <= ZERO_GRADIENT * gradNorm) return null;
+    double c = dot / (norm * Math.sqrt(targetSq));
+    return Math.max(-1.0, Math.min(1.0, c));
+  }
+
+  /** a/b, or null when b is 0 (a relative error of a zero truth does not exist). */
+  private static Double ratio(double a, double b) {
+    return b == 0.0 || !Double.isFinite(b) ? null : a / b;
+  }
+}
