@@ -4,6 +4,7 @@ import java.io.Serializable;
 import klbench.core.Baseline;
 import klbench.core.Estimator;
 import klbench.core.Streams;
+import klbench.distributions.TripleSpec;
 
 /**
  * One row of results: an estimator with a baseline, at one batch size and batch count, on one

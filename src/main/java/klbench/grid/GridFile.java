@@ -26,10 +26,15 @@ import klbench.core.Estimator;
 import klbench.core.GradientRule;
 import klbench.core.Presets;
 import klbench.core.ValueFunction;
-import klbench.distributions.DataFiles;
 import klbench.distributions.Distributions;
+import klbench.distributions.Families;
+import klbench.distributions.Family;
+import klbench.distributions.FamilySpec;
+import klbench.distributions.FileSource;
 import klbench.distributions.FileVectors;
-import klbench.distributions.ValuesKind;
+import klbench.distributions.ParameterProblem;
+import klbench.distributions.Role;
+import klbench.distributions.TripleSpec;
 import klbench.input.BadInputException;
 
 /**
@@ -37,7 +42,9 @@ import klbench.input.BadInputException;
  * before anything runs: an unknown key, a wrong type, an empty list, a value out of range, an
  * unknown family, estimator or baseline, a data file that is missing or holds bad numbers, a size
  * conflict, a {@code target_kl} out of reach, each is a {@link BadInputException} naming the file,
- * the key path and the problem.
+ * the key path and the problem. Families are looked up by name in {@link Families}; each validates
+ * its own parameters ({@link Family#read}) and says what it cannot meet on a policy ({@link
+ * Family#problemOn}), so this loader knows none of them.
  *
  * <p>Limits: vocabulary sizes 2 … {@value Families#MAX_VOCAB_SIZE} (2^24), batch sizes 1 … {@value
  * #MAX_BATCH_SIZE} (2^24), batches 1 … 2^31 − 1.
@@ -58,7 +65,6 @@ public final class GridFile {
       "estimators", "baselines", "batch_sizes", "batches");
   private static final List<String> ESTIMATOR_KEYS =
       List.of("value", "rule", "clamp_log_ratio", "clamp_value", "ratio_clip");
-  private static final List<String> FILE_KEYS = List.of("path", "column", "kind");
 
   public static Grid load(Path file) {
     String display = file.toString();
@@ -92,16 +98,15 @@ public final class GridFile {
 
   private static final class Loader {
     final String file;
-    final Path baseDir;
     final String text;
-    final FileVectors.Builder files = FileVectors.builder();
-    /** Sizes of the fixed-size (probs, file) families. */
+    final FileSource files;
+    /** Sizes of the fixed-size (probs, file) families, once every family is read. */
     final Map<FamilySpec, Integer> fixedSizes = new HashMap<>();
 
     Loader(Path source, String text) {
       this.file = source.toString();
       Path parent = source.toAbsolutePath().getParent();
-      this.baseDir = parent == null ? Path.of("") : parent;
+      this.files = new FileSource(parent == null ? Path.of("") : parent, FileVectors.builder());
       this.text = text;
     }
 
@@ -114,9 +119,14 @@ public final class GridFile {
       String description = descNode.isNull() ? null : descNode.string();
       long seed = top.child("seed").longValue();
 
-      Map<FamilySpec, String> policies = families(top.child("policies"), Families.POLICY, "policy");
-      Map<FamilySpec, String> references = families(top.child("references"), Families.REFERENCE, "reference");
-      Map<FamilySpec, String> behaviours = families(top.child("behaviours"), Families.BEHAVIOUR, "behaviour");
+      Map<FamilySpec, String> policies = families(top.child("policies"), Role.POLICY);
+      Map<FamilySpec, String> references = families(top.child("references"), Role.REFERENCE);
+      Map<FamilySpec, String> behaviours = families(top.child("behaviours"), Role.BEHAVIOUR);
+      Map<Role, Map<FamilySpec, String>> byRole = Map.of(Role.POLICY, policies, Role.REFERENCE, references, Role.BEHAVIOUR, behaviours);
+      FileVectors fileVectors = files.contents().build();
+      for (Map<FamilySpec, String> list : byRole.values()) {
+        for (FamilySpec f : list.keySet()) Families.of(f).fixedSize(f, fileVectors).ifPresent(n -> fixedSizes.put(f, n));
+      }
 
       List<Estimator> estimators = estimators(top.child("estimators"));
       List<Baseline> baselines = baselines(top.child("baselines"));
@@ -133,8 +143,7 @@ public final class GridFile {
       List<Integer> vocabSizes = vocabNode.isMissing() ? null : distinctInts(vocabNode, 2, Families.MAX_VOCAB_SIZE);
       vocabSizes = checkSizes(vocabSizes, vocabNode, policies, references, behaviours);
       List<TripleSpec> triples = expand(vocabSizes, vocabNode, policies, references, behaviours);
-      FileVectors fileVectors = files.build();
-      checkTargets(triples, seed, fileVectors, references, behaviours);
+      checkReachable(triples, seed, fileVectors, byRole);
 
       return new Grid(name, description, seed, List.copyOf(vocabSizes),
           List.copyOf(policies.keySet()), List.copyOf(references.keySet()), List.copyOf(behaviours.keySet()),
@@ -178,10 +187,10 @@ public final class GridFile {
     // ---- families ------------------------------------------------------------------------------
 
     /** The families of one list, each with its key path, in order; duplicates are an error. */
-    Map<FamilySpec, String> families(YamlNode listNode, List<String> allowed, String role) {
+    Map<FamilySpec, String> families(YamlNode listNode, Role role) {
       Map<FamilySpec, String> out = new LinkedHashMap<>();
       for (YamlNode entry : listNode.list()) {
-        FamilySpec spec = family(entry, allowed, role);
+        FamilySpec spec = family(entry, role);
         String path = entry.path + "." + spec.family();
         String earlier = out.putIfAbsent(spec, path);
         if (earlier != null) throw entry.bad("duplicate of " + earlier + " (" + spec.canonical() + ")");
@@ -189,105 +198,27 @@ public final class GridFile {
       return out;
     }
 
-    FamilySpec family(YamlNode entry, List<String> allowed, String role) {
-      String family;
+    FamilySpec family(YamlNode entry, Role role) {
+      String name;
       YamlNode body;
       if (entry.json != null && entry.json.isTextual()) {
-        family = entry.json.textValue(); // the bare name, e.g. "on_policy" or "uniform"
-        body = new YamlNode(file, entry.path + "." + family, null);
+        name = entry.json.textValue(); // the bare name, e.g. "on_policy" or "uniform"
+        body = new YamlNode(file, entry.path + "." + name, null);
       } else if (entry.json != null && entry.json.isObject() && entry.json.size() == 1) {
-        family = entry.keys().get(0);
-        body = entry.child(family);
+        name = entry.keys().get(0);
+        body = entry.child(name);
       } else if (entry.json != null && entry.json.isObject()) {
         throw entry.bad("must name exactly one family, got " + entry.json.size() + " keys (" + String.join(", ", entry.keys()) + ")");
       } else {
         throw entry.bad("must be a family such as gaussian: {sigma: 1.0}, got " + YamlNode.describe(entry.json));
       }
-      if (!allowed.contains(family)) {
-        throw entry.bad("unknown " + role + " family '" + family + "' (expected one of " + String.join(", ", allowed) + ")");
+      Family family = Families.byName(name);
+      if (family == null || !family.roles().contains(role)) {
+        throw entry.bad("unknown " + role.id() + " family '" + name + "' (expected one of "
+            + String.join(", ", Families.names(role)) + ")");
       }
-      List<String> writable = family.equals(Families.FILE) ? FILE_KEYS : Families.parameters(family);
-      if (!body.isNull()) body.mapping(writable);
-      return switch (family) {
-        case Families.UNIFORM, Families.ON_POLICY -> Families.spec(family);
-        case Families.GAUSSIAN -> Families.spec(family, "sigma", body.child("sigma").positive());
-        case Families.ZIPF -> Families.spec(family, "exponent", body.child("exponent").nonNegative());
-        case Families.NORMAL_GRID -> normalGrid(body);
-        case Families.PROBS -> probs(body);
-        case Families.FILE -> fileFamily(body);
-        case Families.PERTURB -> Families.spec(family, "delta", body.child("delta").positive());
-        case Families.TARGET_KL -> Families.spec(family, "kl", body.child("kl").positive());
-        case Families.TEMPERATURE -> Families.spec(family, "tau", body.child("tau").positive());
-        default -> throw new IllegalStateException("family without a parser: " + family);
-      };
-    }
-
-    FamilySpec normalGrid(YamlNode body) {
-      double mean = body.child("mean").number();
-      double std = body.child("std").positive();
-      double lo = body.child("lo").number();
-      double hi = body.child("hi").number();
-      if (!(hi > lo)) throw body.child("hi").bad("must be > lo (" + lo + "), got " + hi);
-      return Families.spec(Families.NORMAL_GRID, "mean", mean, "std", std, "lo", lo, "hi", hi);
-    }
-
-    FamilySpec probs(YamlNode body) {
-      YamlNode valuesNode = body.child("values");
-      List<YamlNode> items = valuesNode.list();
-      checkLength(valuesNode, items.size());
-      List<Double> values = new ArrayList<>();
-      boolean anyPositive = false;
-      for (YamlNode item : items) {
-        double v = item.nonNegative();
-        anyPositive |= v > 0;
-        values.add(v);
-      }
-      if (!anyPositive) throw valuesNode.bad("all probabilities are 0");
-      FamilySpec spec = Families.spec(Families.PROBS, "values", values);
-      fixedSizes.put(spec, values.size());
-      return spec;
-    }
-
-    FamilySpec fileFamily(YamlNode body) {
-      YamlNode pathNode = body.child("path");
-      String path = pathNode.string();
-      YamlNode columnNode = body.child("column");
-      Object column = null;
-      if (!columnNode.isNull()) {
-        if (columnNode.json.isTextual()) column = columnNode.string();
-        else if (columnNode.json.isIntegralNumber()) column = columnNode.intIn(0, Integer.MAX_VALUE);
-        else throw columnNode.bad("must be a column name or a 0-based index, got " + YamlNode.describe(columnNode.json));
-      }
-      YamlNode kindNode = body.child("kind");
-      ValuesKind kind = ValuesKind.LOGITS;
-      if (!kindNode.isNull()) {
-        String k = kindNode.string();
-        kind = ValuesKind.byId(k);
-        if (kind == null) throw kindNode.bad("unknown kind '" + k + "' (expected logits, logprobs or probs)");
-      }
-      Path resolved = baseDir.resolve(path);
-      DataFiles.ColumnData data;
-      try {
-        data = DataFiles.read(resolved, column);
-      } catch (DataFiles.Problem p) {
-        throw body.child(p.field()).bad(p.getMessage());
-      }
-      String problem = kind.problem(data.values());
-      if (problem != null) throw pathNode.bad("column '" + data.name() + "': " + problem + " (kind " + kind.id() + ")");
-      checkLength(pathNode, data.values().length);
-      // The first 64 bits of the content hash: plenty to tell versions of a file apart, short
-      // enough to keep the canonical text readable.
-      String sha = data.sha256().substring(0, 16);
-      files.put(sha, data.name(), data.values());
-      FamilySpec spec = Families.spec(Families.FILE, "path", path, "column", data.name(), "kind", kind.id(), "sha256", sha);
-      fixedSizes.put(spec, data.values().length);
-      return spec;
-    }
-
-    void checkLength(YamlNode node, int n) {
-      if (n < 2 || n > Families.MAX_VOCAB_SIZE) {
-        throw node.bad("has " + n + " tokens, a vocabulary needs 2 to " + Families.MAX_VOCAB_SIZE);
-      }
+      if (!body.isNull()) body.mapping(family.writableKeys());
+      return family.read(body, files);
     }
 
     // ---- sizes and expansion -------------------------------------------------------------------
@@ -371,37 +302,24 @@ public final class GridFile {
     }
 
     /**
-     * A {@code target_kl} must be reachable on its path: a reference needs a policy with two or
-     * more tokens of positive probability; a behaviour needs kl below the limit KL(μ_δ‖p) tends to.
-     * Checked here, on the driver, so that a run cannot fail half-way through.
+     * Every family must be buildable on every policy it meets (a {@code target_kl} must be
+     * reachable on its path: {@link Family#problemOn}). Checked here, on the driver, so that a run
+     * cannot fail half-way through; log p is computed only for the families that ask for it, once
+     * per (policy, V).
      */
-    void checkTargets(List<TripleSpec> triples, long seed, FileVectors fileVectors,
-        Map<FamilySpec, String> references, Map<FamilySpec, String> behaviours) {
+    void checkReachable(List<TripleSpec> triples, long seed, FileVectors fileVectors, Map<Role, Map<FamilySpec, String>> paths) {
       Map<String, double[]> logPs = new HashMap<>();
-      Map<String, Double> limits = new HashMap<>();
       Set<String> checked = new HashSet<>();
       for (TripleSpec t : triples) {
-        boolean refTarget = t.reference().family().equals(Families.TARGET_KL);
-        boolean behTarget = t.behaviour().family().equals(Families.TARGET_KL);
-        if (!refTarget && !behTarget) continue;
         String pv = t.policy().canonical() + "|V=" + t.vocabSize();
-        if (refTarget && checked.add(pv + "|" + t.reference().canonical())) {
-          double[] logP = logPs.computeIfAbsent(pv, k -> Distributions.policyLogProbs(t.policy(), t.vocabSize(), seed, fileVectors));
-          if (Distributions.support(logP) < 2) {
-            throw new YamlNode(file, references.get(t.reference()) + ".kl", null).bad("cannot be reached for policy "
-                + t.policy().canonical() + " at V=" + t.vocabSize()
-                + ": p has one token of positive probability, so KL(p||q) = 0 all along q = softmax(theta + delta*eps)");
-          }
-        }
-        if (behTarget && checked.add(pv + "|behaviour|" + t.behaviour().canonical())) {
-          double[] logP = logPs.computeIfAbsent(pv, k -> Distributions.policyLogProbs(t.policy(), t.vocabSize(), seed, fileVectors));
-          double limit = limits.computeIfAbsent(pv, k -> Distributions.behaviourTargetKlLimit(t.policy(), logP, seed));
-          double kl = t.behaviour().number("kl");
-          if (!(kl < limit)) {
-            throw new YamlNode(file, behaviours.get(t.behaviour()) + ".kl", null).bad("must be < " + limit + " for policy "
-                + t.policy().canonical() + " at V=" + t.vocabSize() + " (KL(mu||p) tends to -log p(x*) = " + limit
-                + " as mu = softmax(theta + delta*eps) grows one-hot on x*), got " + kl);
-          }
+        for (Role role : Role.values()) {
+          FamilySpec f = t.family(role);
+          if (!checked.add(pv + "|" + role.id() + "|" + f.canonical())) continue;
+          ParameterProblem problem = Families.of(f).problemOn(f, () -> Distributions.input(role, f, t.policy(), t.vocabSize(),
+              role == Role.POLICY ? null
+                  : logPs.computeIfAbsent(pv, k -> Distributions.policyLogProbs(t.policy(), t.vocabSize(), seed, fileVectors)),
+              seed, fileVectors));
+          if (problem != null) throw new YamlNode(file, paths.get(role).get(f) + "." + problem.key(), null).bad(problem.problem());
         }
       }
     }
