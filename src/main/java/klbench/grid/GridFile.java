@@ -21,10 +21,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import klbench.core.Baseline;
 import klbench.core.Estimator;
 import klbench.core.GradientRule;
-import klbench.core.Presets;
 import klbench.core.ValueFunction;
 import klbench.distributions.Distributions;
 import klbench.distributions.Families;
@@ -53,7 +53,9 @@ import klbench.input.BadInputException;
  * parameters may be written as its bare name ({@code - on_policy}); a {@code file} family's {@code
  * column} may be a 0-based index and may be omitted for a one-column file (its canonical text
  * then names the column it resolved to), and Parquet files may end in {@code .pq}. Duplicate
- * entries in any list are errors, since they would give duplicate config ids.
+ * entries in any list are errors, since they would give duplicate config ids; estimators are
+ * compared by their canonical names ({@link Estimator#of(String)}), so {@code k3 / loss} duplicates
+ * {@code k3/loss}.
  */
 public final class GridFile {
   private GridFile() {}
@@ -326,6 +328,11 @@ public final class GridFile {
 
     // ---- estimators, baselines, numbers --------------------------------------------------------
 
+    /**
+     * The estimators, each under its canonical name ({@link Estimator#of(String)}): two spellings
+     * of one estimator ({@code k3 / loss}, {@code k3/loss}, {@code {value: k3, rule: loss}}) would
+     * be one configuration twice, so they are duplicates like any other.
+     */
     List<Estimator> estimators(YamlNode listNode) {
       List<Estimator> out = new ArrayList<>();
       Map<String, String> seen = new HashMap<>();
@@ -340,55 +347,35 @@ public final class GridFile {
 
     Estimator estimator(YamlNode n) {
       if (n.json != null && n.json.isTextual()) {
-        String s = n.string().trim();
-        if (s.contains("/")) {
-          String[] parts = s.split("/", -1);
-          if (parts.length != 2) throw n.bad("must be VALUE/RULE, got '" + s + "'");
-          return new Estimator(s, valueFunction(n, parts[0].trim()), rule(n, parts[1].trim()), null, null, null);
+        try {
+          return Estimator.of(n.string());
+        } catch (IllegalArgumentException e) {
+          throw n.bad(e.getMessage());
         }
-        Estimator preset = Presets.byName(s);
-        if (preset == null) {
-          throw n.bad("unknown estimator '" + s + "' (expected VALUE/RULE such as k3/loss, a mapping {value, rule, ...}"
-              + " or a preset: " + String.join(", ", Presets.all().keySet()) + ")");
-        }
-        return preset;
       }
       if (n.json == null || !n.json.isObject()) {
         throw n.bad("must be VALUE/RULE, a preset name or a mapping {value, rule, ...}, got " + YamlNode.describe(n.json));
       }
       n.mapping(ESTIMATOR_KEYS);
-      ValueFunction value = valueFunction(n.child("value"), n.child("value").string());
-      GradientRule rule = rule(n.child("rule"), n.child("rule").string());
+      ValueFunction value = parsed(n.child("value"), Estimator::valueFunction);
+      GradientRule rule = parsed(n.child("rule"), Estimator::gradientRule);
       Double clampLogRatio = optionalPositive(n.child("clamp_log_ratio"));
       Double clampValue = optionalPositive(n.child("clamp_value"));
       Double ratioClip = optionalPositive(n.child("ratio_clip"));
       if (ratioClip != null && rule != GradientRule.STRAIGHT_THROUGH_RATIO) {
         throw n.child("ratio_clip").bad("applies only to rule " + GradientRule.STRAIGHT_THROUGH_RATIO.id() + ", not " + rule.id());
       }
-      List<String> options = new ArrayList<>();
-      if (clampLogRatio != null) options.add("clamp_log_ratio=" + clampLogRatio);
-      if (clampValue != null) options.add("clamp_value=" + clampValue);
-      if (ratioClip != null) options.add("ratio_clip=" + ratioClip);
-      String name = value.id() + "/" + rule.id() + (options.isEmpty() ? "" : "[" + String.join(",", options) + "]");
-      return new Estimator(name, value, rule, clampLogRatio, clampValue, ratioClip);
+      return Estimator.of(value, rule, clampLogRatio, clampValue, ratioClip);
     }
 
-    static ValueFunction valueFunction(YamlNode n, String id) {
-      ValueFunction v = ValueFunction.byId(id);
-      if (v == null) throw n.bad("unknown value function '" + id + "' (expected " + ids(ValueFunction.values()) + ")");
-      return v;
-    }
-
-    static GradientRule rule(YamlNode n, String id) {
-      GradientRule r = GradientRule.byId(id);
-      if (r == null) throw n.bad("unknown gradient rule '" + id + "' (expected " + ids(GradientRule.values()) + ")");
-      return r;
-    }
-
-    private static String ids(Object[] enumValues) {
-      List<String> out = new ArrayList<>();
-      for (Object o : enumValues) out.add(o instanceof ValueFunction v ? v.id() : ((GradientRule) o).id());
-      return String.join(", ", out);
+    /** {@code parse} of the node's string, its IllegalArgumentException turned into bad input at the node. */
+    static <T> T parsed(YamlNode n, Function<String, T> parse) {
+      String s = n.string();
+      try {
+        return parse.apply(s);
+      } catch (IllegalArgumentException e) {
+        throw n.bad(e.getMessage());
+      }
     }
 
     static Double optionalPositive(YamlNode n) {
