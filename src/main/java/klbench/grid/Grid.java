@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import klbench.core.Baseline;
 import klbench.core.Estimator;
+import klbench.distributions.FamilySpec;
 import klbench.distributions.FileVectors;
+import klbench.distributions.TripleSpec;
 
 /**
  * A loaded and validated grid file ({@link GridFile#load}). The configurations are the product of
@@ -70,8 +72,9 @@ public record Grid(
    *
    * @param tokenEstimatorSteps simulated tokens × estimators (each token's coefficient is computed
    *     once per estimator): Σ over triples and batch sizes of B · R · #estimators
-   * @param vocabSteps O(V) passes: per triple, building it (about 60 passes for each {@code
-   *     target_kl} solved) plus one exact pass per (estimator, baseline, batch size)
+   * @param vocabSteps O(V) passes: per triple, building it ({@link TripleSpec#buildPasses()}: one,
+   *     plus about 60 for each {@code target_kl} solved) plus one exact pass per (estimator,
+   *     baseline, batch size)
    */
   public record Cost(long tokenEstimatorSteps, long vocabSteps) implements Serializable {}
 
@@ -81,9 +84,7 @@ public record Grid(
     long vocab = 0;
     for (TripleSpec t : triples) {
       for (int b : batchSizes) tokens = add(tokens, mul(mul(b, batches), estimators.size()));
-      long passes = 1 + (long) estimators.size() * baselines.size() * batchSizes.size();
-      if (t.reference().family().equals(Families.TARGET_KL)) passes += 60;
-      if (t.behaviour().family().equals(Families.TARGET_KL)) passes += 60;
+      long passes = add(t.buildPasses(), (long) estimators.size() * baselines.size() * batchSizes.size());
       vocab = add(vocab, mul(t.vocabSize(), passes));
     }
     return new Cost(tokens, vocab);

@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import klbench.core.Chunking;
-import klbench.grid.TripleSpec;
+import klbench.distributions.TripleSpec;
 
 /**
  * Cuts a grid into {@link WorkUnit}s and spreads them over partitions. Pure planning, on the

@@ -2,7 +2,7 @@ package klbench.spark;
 
 import java.io.Serializable;
 import java.util.List;
-import klbench.grid.TripleSpec;
+import klbench.distributions.TripleSpec;
 
 /**
  * One task's worth of simulation: chunk {@code chunk} (see {@link klbench.core.Chunking}) of every

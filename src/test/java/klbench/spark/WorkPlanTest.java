@@ -57,7 +57,7 @@ class WorkPlanTest {
 
   @Test
   void aSmallTripleStaysWholeInOneBinInChunkOrderAndALargeOneIsSpread() {
-    List<klbench.grid.TripleSpec> sixteen = new ArrayList<>(grid.triples());
+    List<klbench.distributions.TripleSpec> sixteen = new ArrayList<>(grid.triples());
     sixteen.addAll(grid.triples());
     List<WorkUnit> units = WorkPlan.units(sixteen, grid.batchSizes(), grid.batches(), 3, (t, b) -> true);
     // 16 triples of about equal cost: on 2 bins each is about 1/8 of a bin, small enough to stay whole.
