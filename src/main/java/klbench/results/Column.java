@@ -30,6 +30,9 @@ public enum Column {
   GRAD_REL_RMSE(Type.DOUBLE),
   // checks
   VALUE_Z(Type.DOUBLE), GRAD_MSE_Z(Type.DOUBLE), CONSISTENT(Type.BOOLEAN),
+  // sequence (SEQUENCES.md): at horizon 1 every other column is the single-token one
+  HORIZON(Type.INT), CONTEXTS(Type.STRING), DISCOUNT(Type.DOUBLE), GRAD_FUTURE_SHARE(Type.DOUBLE),
+  GRAD_COS_POS_EXACT(Type.DOUBLE), GRAD_COS_POS_MC(Type.DOUBLE),
   // cost: the only columns allowed to differ between reruns
   ELAPSED_MS(Type.DOUBLE), SAMPLES_PER_SECOND(Type.DOUBLE),
   // klbench's additions

@@ -10,7 +10,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The exact batch formulas against brute force: for V ≤ 8 every ordered batch of B ≤ 3 tokens is
  * enumerated with its probability, and E[ĝ_B], tr Cov(ĝ_B) and E‖ĝ_B − G‖² are computed from the
- * definition ĝ_B = (1/B) Σ_i (a_i − b_i)(e_{x_i} − p), dense, with no formula of the engine.
+ * definition ĝ_B = (1/B) Σ_i ω_i (z_i − b_i)(e_{x_i} − p), dense, with no formula of the engine:
+ * ω = 1 and z = a for the loss rules, ω = w and z = f for the reward rules (ESTIMATORS.md,
+ * "Baselines": the baseline comes off the reward before the ratio multiplies it).
  */
 class BruteForceTest {
   private static final List<Baseline> BASELINES =
@@ -22,8 +24,18 @@ class BruteForceTest {
   private static Moments enumerate(Triple t, Estimator est, Baseline b, int batch) {
     int v = t.vocabSize();
     double[] mu = t.behaviourProbabilities();
-    double oracle = 0;
-    for (int x = 0; x < v; x++) oracle += mu[x] * est.coefficientAt(t.logRatio[x], t.importance[x]);
+    boolean reward = est.rule().isReward();
+    // z and ω of a token, by the definition of the rule
+    java.util.function.IntToDoubleFunction zOf = x -> reward ? est.valueAt(t.logRatio[x]) : est.coefficientAt(t.logRatio[x], t.importance[x]);
+    java.util.function.IntToDoubleFunction omegaOf = x -> reward ? t.importance[x] : 1.0;
+    double num = 0;
+    double den = 0;
+    for (int x = 0; x < v; x++) {
+      if (mu[x] == 0) continue;
+      num += mu[x] * omegaOf.applyAsDouble(x) * zOf.applyAsDouble(x);
+      den += mu[x] * omegaOf.applyAsDouble(x);
+    }
+    double oracle = num / den; // b with E_μ[ω (z − b)] = 0
     int total = (int) Math.pow(v, batch);
     double[] mean = new double[v];
     double second = 0;
@@ -40,7 +52,7 @@ class BruteForceTest {
       double[] a = new double[batch];
       double sum = 0;
       for (int i = 0; i < batch; i++) {
-        a[i] = est.coefficientAt(t.logRatio[xs[i]], t.importance[xs[i]]);
+        a[i] = zOf.applyAsDouble(xs[i]);
         sum += a[i];
       }
       double[] g = new double[v];
@@ -51,7 +63,7 @@ class BruteForceTest {
           case ORACLE -> oracle;
           case LOO -> (sum - a[i]) / (batch - 1);
         };
-        double coef = (a[i] - base) / batch;
+        double coef = omegaOf.applyAsDouble(xs[i]) * (a[i] - base) / batch;
         for (int y = 0; y < v; y++) g[y] += coef * ((y == xs[i] ? 1.0 : 0.0) - t.p[y]);
       }
       double sq = 0;

@@ -47,8 +47,8 @@ public class KernelBenchmark {
     int lanes() { return Kernel.best().lanes(); }
 
     @Override
-    void batchSums(int n, boolean repeats, double[] rows, int[] rowAt, double[] wc, double[] wp, double[] wg,
-        int columns, double[] sums) {}
+    void batchSums(int from, int to, boolean repeats, double[] rows, int[] rowAt, int base, double[] wc, double[] wp,
+        double[] wg, int columns, double[] sums) {}
 
     @Override
     void weightedRows(double[] dst, int d, double[] src, int width, int[] rowOf, double[] weight, int from, int to) {}

@@ -101,7 +101,7 @@ class KernelTest {
     assertTrue(someOrderMatters, "the data should make summation order visible in the bits");
     for (Kernel kernel : List.of(Kernel.scalar(), Kernel.vector())) {
       double[] sums = new double[5 * columns];
-      kernel.batchSums(n, repeats, rows, rowAt, wc, wp, wg, columns, sums);
+      kernel.batchSums(0, n, repeats, rows, rowAt, 0, wc, wp, wg, columns, sums);
       for (int i = 0; i < sums.length; i++) {
         assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(sums[i]),
             kernel.name() + " sum " + i / columns + " of column " + i % columns);
@@ -115,18 +115,18 @@ class KernelTest {
 
   private static void assertIdentical(PartialStats a, PartialStats b) {
     assertEquals(a.batches, b.batches);
-    assertArrayEquals(a.tokens, b.tokens);
-    assertArrayEquals(a.counts, b.counts);
+    assertArrayEquals(a.positions[0].keys, b.positions[0].keys);
+    assertArrayEquals(a.positions[0].counts, b.positions[0].counts);
     assertArrayEquals(a.errMean, b.errMean, 0.0);
     assertArrayEquals(a.errM2, b.errM2, 0.0);
-    assertArrayEquals(a.looShift, b.looShift, 0.0);
+    assertArrayEquals(a.positions[0].loo, b.positions[0].loo, 0.0);
     // Bitwise, not only equal as numbers (assertArrayEquals with delta 0 treats −0 and 0 alike).
     for (int i = 0; i < a.errMean.length; i++) {
       assertEquals(Double.doubleToRawLongBits(a.errMean[i]), Double.doubleToRawLongBits(b.errMean[i]));
       assertEquals(Double.doubleToRawLongBits(a.errM2[i]), Double.doubleToRawLongBits(b.errM2[i]));
     }
-    for (int i = 0; i < a.looShift.length; i++) {
-      assertEquals(Double.doubleToRawLongBits(a.looShift[i]), Double.doubleToRawLongBits(b.looShift[i]));
+    for (int i = 0; i < a.positions[0].loo.length; i++) {
+      assertEquals(Double.doubleToRawLongBits(a.positions[0].loo[i]), Double.doubleToRawLongBits(b.positions[0].loo[i]));
     }
   }
 }

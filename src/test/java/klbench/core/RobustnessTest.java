@@ -57,7 +57,7 @@ class RobustnessTest {
     // counts add up exactly to B·R tokens
     PartialStats all = PartialStats.foldInChunkOrder(reversed, 3);
     long tokens = 0;
-    for (long c : all.counts) tokens += c;
+    for (long c : all.positions[0].counts) tokens += c;
     assertEquals((long) batch * batches, tokens);
     assertEquals(batches, all.batches());
   }
@@ -86,15 +86,15 @@ class RobustnessTest {
     PartialStats first = ev.simulate(8, 400, rng, 0, Kernel.best());
     PartialStats second = ev.simulate(8, 600, rng, 1, Kernel.best());
     PartialStats both = first.merge(second);
-    assertArrayEquals(one.tokens, both.tokens);
-    assertArrayEquals(one.counts, both.counts);
+    assertArrayEquals(one.positions[0].keys, both.positions[0].keys);
+    assertArrayEquals(one.positions[0].counts, both.positions[0].counts);
     for (int i = 0; i < one.errMean.length; i++) {
       assertEquals(one.errMean[i], both.errMean[i], 1e-12 * Math.abs(one.errMean[i]));
       // M2 of a constant d_b is rounding noise: compare on the scale of n·mean²
       assertEquals(one.errM2[i], both.errM2[i], 1e-9 * Math.abs(one.errM2[i]) + 1e-12 * 1000 * one.errMean[i] * one.errMean[i]);
     }
-    for (int i = 0; i < one.looShift.length; i++) {
-      assertEquals(one.looShift[i], both.looShift[i], 1e-12 * Math.max(1, Math.abs(one.looShift[i])));
+    for (int i = 0; i < one.positions[0].loo.length; i++) {
+      assertEquals(one.positions[0].loo[i], both.positions[0].loo[i], 1e-12 * Math.max(1, Math.abs(one.positions[0].loo[i])));
     }
   }
 

@@ -33,7 +33,7 @@ class RowsTest {
 
   /** Metrics with every number set, each to a distinct value. */
   static Metrics fullMetrics() throws IllegalAccessException {
-    Metrics m = new Metrics(ESTIMATOR, Baseline.constant(-0.5), 8, 300);
+    Metrics m = new Metrics(ESTIMATOR, 1.0, Baseline.constant(-0.5), 8, 300);
     double v = 1.0;
     for (Field f : Metrics.class.getFields()) {
       if (f.getType() == Double.class) f.set(m, v++);
@@ -93,7 +93,7 @@ class RowsTest {
 
   @Test
   void anInfeasibleRowHasItsReasonAndNoVerdict() {
-    Metrics m = new Metrics(ESTIMATOR, Baseline.constant(-0.5), 8, 300);
+    Metrics m = new Metrics(ESTIMATOR, 1.0, Baseline.constant(-0.5), 8, 300);
     m.problem = "reference q(x)=0 where p(x)>0 (token 3): KL(p||q) is infinite";
     ResultRow r = Rows.of("r", "n", CONFIG, TRUTH, m, 1, 1);
     assertEquals(m.problem, r.get(Column.INFEASIBLE_REASON));
@@ -104,13 +104,12 @@ class RowsTest {
 
   @Test
   void metricsOfAnotherConfigurationAreRefused() {
-    Metrics otherBaseline = new Metrics(ESTIMATOR, Baseline.NONE, 8, 300);
+    Metrics otherBaseline = new Metrics(ESTIMATOR, 1.0, Baseline.NONE, 8, 300);
     assertThrows(IllegalArgumentException.class, () -> Rows.of("r", "n", CONFIG, TRUTH, otherBaseline, 1, 1));
-    Metrics otherBatch = new Metrics(ESTIMATOR, Baseline.constant(-0.5), 16, 300);
+    Metrics otherBatch = new Metrics(ESTIMATOR, 1.0, Baseline.constant(-0.5), 16, 300);
     assertThrows(IllegalArgumentException.class, () -> Rows.of("r", "n", CONFIG, TRUTH, otherBatch, 1, 1));
     // the same value function and rule under another name (a preset and its VALUE/RULE spelling) is another estimator
-    Metrics otherEstimator = new Metrics(ESTIMATOR.named("k3/loss[clamp_log_ratio=20.0,clamp_value=10.0]"),
-        Baseline.constant(-0.5), 8, 300);
+    Metrics otherEstimator = new Metrics(ESTIMATOR.named("k3/loss[clamp_log_ratio=20.0,clamp_value=10.0]"), 1.0, Baseline.constant(-0.5), 8, 300);
     assertThrows(IllegalArgumentException.class, () -> Rows.of("r", "n", CONFIG, TRUTH, otherEstimator, 1, 1));
   }
 
@@ -119,7 +118,7 @@ class RowsTest {
   void aGroupPairsConfigurationsWithMetricsByIdentityNotPosition() throws Exception {
     Configuration none = new Configuration(TRIPLE, ESTIMATOR, Baseline.NONE, 8, 300, 42L);
     Metrics forConst = fullMetrics();
-    Metrics forNone = new Metrics(ESTIMATOR, Baseline.NONE, 8, 300);
+    Metrics forNone = new Metrics(ESTIMATOR, 1.0, Baseline.NONE, 8, 300);
     forNone.problem = "only in the none row";
     List<ResultRow> rows = Rows.ofGroup("r", "n", List.of(CONFIG, none), TRUTH, List.of(forNone, forConst), 10.0, c -> true);
     assertEquals(2, rows.size());
@@ -165,7 +164,7 @@ class RowsTest {
   @Test
   void tablesAlignColumnsAndShowNullsAsDashes() throws Exception {
     ResultRow a = Rows.of("r", "n", CONFIG, TRUTH, fullMetrics(), 1, 1);
-    Metrics m = new Metrics(ESTIMATOR, Baseline.constant(-0.5), 8, 300);
+    Metrics m = new Metrics(ESTIMATOR, 1.0, Baseline.constant(-0.5), 8, 300);
     m.problem = "infeasible";
     ResultRow b = Rows.of("r", "n", CONFIG, TRUTH, m, 1, 1);
     String text = Tables.format(List.of(a, b), List.of(Column.ESTIMATOR, Column.VOCAB_SIZE, Column.VALUE_MEAN_EXACT));
