@@ -2,6 +2,8 @@ package klbench.oracle;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+
 /** Closeness assertions relative to a stated scale, for the oracle's tests. */
 final class Close {
   private Close() {}
@@ -33,6 +35,6 @@ final class Close {
   static double[] position(ResponseSpace space, double[] x, int t) {
     int from = space.rowOffset(t, 0);
     int to = from + space.model().contextsAt(t) * space.model().vocab();
-    return java.util.Arrays.copyOfRange(x, from, to);
+    return Arrays.copyOfRange(x, from, to);
   }
 }

@@ -1,6 +1,7 @@
 package klbench.oracle;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,9 +20,10 @@ import java.util.List;
  * nothing in klbench's main code is called.
  *
  * <p><b>Cost.</b> Building: O(V^T · D) for the targets, D = V · Σ_t H_t the number of parameters.
- * {@link #evaluate}: O(V^T · (T² + D)) for B = 1 and O(V^{2T} · D) time and memory for B = 2 (at
- * most 4096 dense vectors of D, a few MB). Meant for tests: a few milliseconds per call at these
- * sizes.
+ * {@link #evaluate}: O(V^T · (T² + D)) time for B = 1 and O(V^{2T} · D) for B = 2 (at most 4096
+ * batches, each a dense vector of D built afresh in one buffer: two passes, the mean then the
+ * variance about it); memory O(V^T · T + D). Meant for tests: about a millisecond per call at these
+ * sizes, a few for loo on 64 responses.
  */
 public final class SequenceOracle {
   /** Below this fraction of ‖G_seq‖ the expected gradient counts as zero and its cosines are null. */
@@ -163,13 +165,13 @@ public final class SequenceOracle {
     double[] g = new double[space.dimension()];
     for (int i = 0; i < ys.size(); i++) {
       if (batch == 1) {
-        java.util.Arrays.fill(g, 0.0);
+        Arrays.fill(g, 0.0);
         addGradient(g, ys.get(i), coefficients(credits[i], b[i]), 1.0);
         visitor.visit(ys.get(i).probM(), g);
         continue;
       }
       for (int j = 0; j < ys.size(); j++) {
-        java.util.Arrays.fill(g, 0.0);
+        Arrays.fill(g, 0.0);
         addGradient(g, ys.get(i), coefficients(credits[i], b == null ? credits[j].target() : b[i]), 0.5);
         addGradient(g, ys.get(j), coefficients(credits[j], b == null ? credits[i].target() : b[j]), 0.5);
         visitor.visit(ys.get(i).probM() * ys.get(j).probM(), g);

@@ -3,6 +3,7 @@ package klbench.oracle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -68,7 +69,7 @@ class SurrogateGradientTest {
       case REWARD_TOTAL -> {
         double total = 0;
         for (int t = horizon - 1; t >= 0; t--) total = r[t] + discount * total;
-        java.util.Arrays.fill(credit, total);
+        Arrays.fill(credit, total);
       }
       case REWARD_IS -> {
         for (int t = horizon - 1; t >= 0; t--) {

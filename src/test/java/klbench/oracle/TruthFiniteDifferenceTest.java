@@ -48,4 +48,28 @@ class TruthFiniteDifferenceTest {
     Close.vectors(fd, t.gradSeq(), 1e-9, 0, what + " G_seq");
     Close.vectors(fdFwd, t.gradSeqFwd(), 1e-9, 0, what + " G_seq_fwd");
   }
+
+  /** Σ_y P(y) Σ_t γ^{t−1} ℓ_t(y) = Σ_t γ^{t−1} E_P[KL of the row at t], by enumeration. */
+  private static double discountedKl(Model m, double gamma) {
+    double out = 0;
+    for (Response y : new ResponseSpace(m).responses()) {
+      double sum = 0;
+      for (int t = 1; t <= m.horizon(); t++) sum += Math.pow(gamma, t - 1) * y.logRatio()[t - 1];
+      out += y.probP() * sum;
+    }
+    return out;
+  }
+
+  /** SEQUENCES.md "Targets": with γ < 1, on-policy k1/reward_total follows ∇ Σ_t γ^{t−1} KL_t. */
+  @ParameterizedTest(name = "V={0} T={1} contexts={2}")
+  @CsvSource({"2,3,2", "3,2,0", "3,3,2", "4,3,1"})
+  void discountedRewardTotalFollowsTheDiscountedKl(int v, int horizon, int contexts) {
+    double gamma = 0.9;
+    Model m = OracleFixtures.model(new int[] {v, horizon, contexts}, false, 5L * v + horizon);
+    SequenceOracle oracle = new SequenceOracle(m);
+    double[] fd = fivePoint(m, oracle.space(), model -> discountedKl(model, gamma));
+    OracleEstimator e = OracleEstimator.of(OracleEstimator.Value.K1, OracleEstimator.Rule.REWARD_TOTAL);
+    Close.vectors(fd, oracle.evaluate(e, OracleBaseline.NONE, gamma, 1).meanGradient(), 1e-9, 0,
+        OracleFixtures.name(m) + " k1/reward_total at γ = 0.9");
+  }
 }
