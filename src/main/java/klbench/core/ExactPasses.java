@@ -39,8 +39,11 @@ final class ExactPasses {
   final double[] dQ;
   final double[] dM;
   final double[] w;
-  /** p·G_seq on the row. */
+  /** p·G_seq, p·G_seq_fwd, p·G_pos and ‖G_seq‖² on the row. */
   final double[] pDotG;
+  final double[] pDotGFwd;
+  final double[] pDotGPos;
+  final double[] gradSq;
   /** ‖p‖² of the row. */
   final double[] pNormSq;
   /** Per lane, per row: the oracle baseline b_t(c) = E_M[ω z | c] / E_M[ω | c]. */
@@ -90,6 +93,7 @@ final class ExactPasses {
   double[] capturedGSeq;
   double[] capturedGFwd;
   double[] capturedGPos;
+  double[] capturedGPosFwd;
 
   // Backward state: the next position's per-context sums.
   private double[] wNext;
@@ -113,6 +117,9 @@ final class ExactPasses {
     dM = new double[rows];
     w = new double[rows];
     pDotG = new double[rows];
+    pDotGFwd = new double[rows];
+    pDotGPos = new double[rows];
+    gradSq = new double[rows];
     pNormSq = new double[rows];
     oracle = new double[lanes.count][rows];
     int groups = lanes.groupCount();
@@ -247,213 +254,345 @@ final class ExactPasses {
   /** Visits the rows of position t, in context order; call for t = T..1, after the forward pass. */
   void backward(int t, Triple[] rows) {
     if (!feasible()) return;
-    int first = model.firstRow(t);
-    int groups = lanes.groupCount();
-    int keys = lanes.keyCount();
-    int j = baselines.size();
-    double[] wCur = new double[rows.length];
-    double[][] uCur = new double[groups][rows.length];
-    double[][] varCur = new double[groups][rows.length];
-    double[][] xCur = anyImportance ? new double[groups][rows.length] : null;
-    double[][] xVarCur = anyImportance ? new double[groups][rows.length] : null;
-    boolean last = t == horizon;
+    Position pos = new Position(t, rows.length);
+    for (int c = 0; c < rows.length; c++) pos.row(c, rows[c]);
+    wNext = pos.wCur;
+    uNext = pos.uCur;
+    varNext = pos.varCur;
+    xNext = pos.xCur;
+    xVarNext = pos.xVarCur;
+  }
+
+  /**
+   * The backward pass over one position: its per-context sums for the position before, and each
+   * row's share of the gradient sums. Split into small methods so that the JIT compiles each loop
+   * on its own (one large method is compiled only on the stack, and recompiled as branches change).
+   */
+  private final class Position {
+    final int t;
+    final int first;
+    final boolean last;
+    final double[] wCur;
+    final double[][] uCur;
+    final double[][] varCur;
+    final double[][] xCur;
+    final double[][] xVarCur;
     // Scratch columns, reused across the rows of this position.
-    double[] wcol = new double[v];
-    double[] gSeq = new double[v];
-    double[] gFwd = new double[v];
-    double[] gPos = new double[v];
-    double[] ms = new double[v];
-    double[][] f = new double[keys][v];
-    double[][] ucol = new double[groups][];
-    double[][] vcolFuture = new double[groups][];
-    double[][] xcol = new double[groups][];
-    double[][] xVarFuture = new double[groups][];
-    double[] zbar = new double[v];
-    double[] zvar = new double[v];
-    double[] omega = new double[v];
-    double[] abar = new double[v];
-    double[] avar = new double[v];
-    double[] scratch = new double[v];
-    for (int c = 0; c < rows.length; c++) {
-      Triple tr = rows[c];
+    final int[] next = new int[v];
+    final double[] wcol = new double[v];
+    final double[] gSeq = new double[v];
+    final double[] gFwd = new double[v];
+    final double[] gPos = new double[v];
+    final double[] ms = new double[v];
+    final double[][] f;
+    final double[][] ucol;
+    final double[][] vcolFuture;
+    final double[][] xcol;
+    final double[][] xVarFuture;
+    /** Per group, on the current row: E[z | c, y] of reward (to go) and of reward_is (f at the last position). */
+    final double[][] futureOf;
+    final double[][] importanceOf;
+    /** The estimator whose coefficient {@link EstimatorColumns} holds now, or −1. */
+    int filled = -1;
+    final double[] zbar = new double[v];
+    final double[] zvar = new double[v];
+    final double[] scratch = new double[v];
+
+    Position(int t, int contexts) {
+      this.t = t;
+      this.first = model.firstRow(t);
+      this.last = t == horizon;
+      int groups = lanes.groupCount();
+      wCur = new double[contexts];
+      uCur = new double[groups][contexts];
+      varCur = new double[groups][contexts];
+      xCur = anyImportance ? new double[groups][contexts] : null;
+      xVarCur = anyImportance ? new double[groups][contexts] : null;
+      f = new double[lanes.keyCount()][v];
+      ucol = new double[groups][v];
+      vcolFuture = new double[groups][v];
+      xcol = anyImportance ? new double[groups][v] : null;
+      xVarFuture = anyImportance ? new double[groups][v] : null;
+      futureOf = new double[groups][];
+      importanceOf = new double[groups][];
+    }
+
+    void row(int c, Triple tr) {
       int r = first + c;
-      double[] em1 = em1(tr);
-      EstimatorColumns columns = new EstimatorColumns(tr, em1);
-      // W and the row's three gradients.
-      for (int y = 0; y < v; y++) wcol[y] = tr.logRatio[y] + (last ? 0.0 : wNext[model.next(c, y)]);
-      double wRow = EstimatorColumns.dot(tr.p, wcol, v);
-      wCur[c] = wRow;
-      w[r] = wRow;
-      double pg = 0;
-      for (int y = 0; y < v; y++) {
-        gSeq[y] = d[r] * (tr.p[y] * (wcol[y] - wRow));
-        gFwd[y] = dQ[r] * tr.gradFwd[y];
-        gPos[y] = d[r] * tr.grad[y];
-        gradNormSq += gSeq[y] * gSeq[y];
-        gradFwdNormSq += gFwd[y] * gFwd[y];
-        gradPosNormSq += gPos[y] * gPos[y];
-        double fut = gSeq[y] - gPos[y];
-        futureSq += fut * fut;
-        pg += tr.p[y] * gSeq[y];
-        ms[y] = tr.mu[y] * (1.0 - 2.0 * tr.p[y] + tr.pNormSq);
-      }
-      pDotG[r] = pg;
-      if (captureTargets) {
-        if (capturedGSeq == null) {
-          capturedGSeq = new double[model.rowCount() * v];
-          capturedGFwd = new double[model.rowCount() * v];
-          capturedGPos = new double[model.rowCount() * v];
-        }
-        System.arraycopy(gSeq, 0, capturedGSeq, r * v, v);
-        System.arraycopy(gFwd, 0, capturedGFwd, r * v, v);
-        System.arraycopy(gPos, 0, capturedGPos, r * v, v);
-      }
-      // Each value key's f, and each future group's sums over the future (under M).
-      for (int key = 0; key < keys; key++) {
-        columns.fill(lanes.estimators.get(lanes.keyEstimator[key]));
-        System.arraycopy(columns.value, 0, f[key], 0, v);
-      }
-      for (int g = 0; g < groups; g++) {
-        double gamma = lanes.groupDiscount[g];
-        double[] fk = f[lanes.groupKey[g]];
-        if (ucol[g] == null) {
-          ucol[g] = new double[v];
-          vcolFuture[g] = new double[v];
-        }
-        for (int y = 0; y < v; y++) {
-          int n = last ? 0 : model.next(c, y);
-          ucol[g][y] = tr.mu[y] == 0.0 ? 0.0 : fk[y] + gamma * (last ? 0.0 : uNext[g][n]);
-          vcolFuture[g][y] = tr.mu[y] == 0.0 ? 0.0 : gamma * gamma * (last ? 0.0 : varNext[g][n]);
-        }
-        double u = EstimatorColumns.dot(tr.mu, ucol[g], v);
-        uCur[g][c] = u;
-        varCur[g][c] = EstimatorColumns.weightedSquares(tr.mu, ucol[g], u, v) + EstimatorColumns.dot(tr.mu, vcolFuture[g], v);
-        if (anyImportance) {
-          if (xcol[g] == null) {
-            xcol[g] = new double[v];
-            xVarFuture[g] = new double[v];
-          }
-          for (int y = 0; y < v; y++) {
-            int n = last ? 0 : model.next(c, y);
-            double wy = tr.importance[y];
-            xcol[g][y] = tr.mu[y] == 0.0 ? 0.0 : fk[y] + gamma * (last ? 0.0 : xNext[g][n]);
-            xVarFuture[g][y] = tr.mu[y] == 0.0 ? 0.0 : gamma * gamma * (last ? 0.0 : xVarNext[g][n]);
-            scratch[y] = wy * xcol[g][y];
-          }
-          double x = EstimatorColumns.dot(tr.mu, scratch, v);
-          xCur[g][c] = x;
-          for (int y = 0; y < v; y++) zvar[y] = tr.importance[y] * tr.importance[y] * xVarFuture[g][y];
-          xVarCur[g][c] = EstimatorColumns.weightedSquares(tr.mu, scratch, x, v) + EstimatorColumns.dot(tr.mu, zvar, v);
-        }
-      }
+      EstimatorColumns columns = new EstimatorColumns(tr, em1(tr));
+      if (!last) nextContexts(c, next);
+      targets(c, r, tr);
+      columns(tr, columns);
+      for (int g = 0; g < lanes.groupCount(); g++) future(c, g, tr);
       if (t == 1) {
-        for (int key = 0; key < keys; key++) {
+        for (int key = 0; key < lanes.keyCount(); key++) {
           int g = lanes.valueGroup[key];
           valueMean[key] = uCur[g][0];
           valueVar[key] = varCur[g][0];
         }
       }
-      // The lanes.
-      for (int l = 0; l < lanes.count; l++) {
-        int k = lanes.estimatorIndex(l);
-        Estimator est = lanes.estimators.get(k);
-        GradientRule.Credit credit = est.rule().credit();
-        int g = lanes.laneGroup[l];
-        double gamma = lanes.discount(l);
-        double r1 = 1.0;
-        double r2 = 1.0;
-        if (credit == GradientRule.Credit.OWN) {
-          columns.fill(est);
-          System.arraycopy(columns.coefficient, 0, zbar, 0, v);
-          java.util.Arrays.fill(zvar, 0.0);
-          java.util.Arrays.fill(omega, 1.0);
-          checkProblem(k, est, columns, tr, t, c, uCur[lanes.valueGroup[lanes.keyOf[k]]][c],
-              varCur[lanes.valueGroup[lanes.keyOf[k]]][c]);
-        } else {
-          double[] fk = f[lanes.keyOf[k]];
-          if (problems[k] == null) {
+      for (int l = 0; l < lanes.count; l++) lane(l, c, r, tr, columns);
+    }
+
+    /** W_t(c), and the row's G_seq, G_fwd, G_pos with their sums. */
+    private void targets(int c, int r, Triple tr) {
+      for (int y = 0; y < v; y++) wcol[y] = tr.logRatio[y] + (last ? 0.0 : wNext[next[y]]);
+      double wRow = EstimatorColumns.dot(tr.p, wcol, v);
+      wCur[c] = wRow;
+      w[r] = wRow;
+      double pg = 0, pgf = 0, pgp = 0, gg = 0;
+      double dr = d[r];
+      double dqr = dQ[r];
+      for (int y = 0; y < v; y++) {
+        double gs = dr * (tr.p[y] * (wcol[y] - wRow));
+        double gf = dqr * tr.gradFwd[y];
+        double gp = dr * tr.grad[y];
+        gSeq[y] = gs;
+        gFwd[y] = gf;
+        gPos[y] = gp;
+        gg += gs * gs;
+        gradFwdNormSq += gf * gf;
+        gradPosNormSq += gp * gp;
+        double fut = gs - gp;
+        futureSq += fut * fut;
+        pg += tr.p[y] * gs;
+        pgf += tr.p[y] * gf;
+        pgp += tr.p[y] * gp;
+        ms[y] = tr.mu[y] * (1.0 - 2.0 * tr.p[y] + tr.pNormSq);
+      }
+      gradNormSq += gg;
+      pDotG[r] = pg;
+      pDotGFwd[r] = pgf;
+      pDotGPos[r] = pgp;
+      gradSq[r] = gg;
+      if (captureTargets) capture(r, tr);
+    }
+
+    private void capture(int r, Triple tr) {
+      if (capturedGSeq == null) {
+        capturedGSeq = new double[model.rowCount() * v];
+        capturedGFwd = new double[model.rowCount() * v];
+        capturedGPos = new double[model.rowCount() * v];
+        capturedGPosFwd = new double[model.rowCount() * v];
+      }
+      System.arraycopy(gSeq, 0, capturedGSeq, r * v, v);
+      System.arraycopy(gFwd, 0, capturedGFwd, r * v, v);
+      System.arraycopy(gPos, 0, capturedGPos, r * v, v);
+      for (int y = 0; y < v; y++) capturedGPosFwd[r * v + y] = d[r] * tr.gradFwd[y];
+    }
+
+    /** Each value key's f. */
+    private void columns(Triple tr, EstimatorColumns columns) {
+      for (int key = 0; key < lanes.keyCount(); key++) {
+        columns.fill(lanes.estimators.get(lanes.keyEstimator[key]));
+        System.arraycopy(columns.value, 0, f[key], 0, v);
+      }
+      filled = -1;
+    }
+
+    /**
+     * Future group g's sums over the future under M, given the context: the mean and variance of
+     * Σ_{t′≥t} γ^{t′−t} f_{t′}, and of its importance-weighted form.
+     */
+    private void future(int c, int g, Triple tr) {
+      double gamma = lanes.groupDiscount[g];
+      double[] fk = f[lanes.groupKey[g]];
+      if (last) {
+        // No future: z = f (0 where μ = 0, as f is), and nothing to add to its variance.
+        futureOf[g] = fk;
+        double mean = EstimatorColumns.dot(tr.mu, fk, v);
+        uCur[g][c] = mean;
+        varCur[g][c] = EstimatorColumns.weightedSquares(tr.mu, fk, mean, v) + 0.0;
+        if (anyImportance) {
+          for (int y = 0; y < v; y++) scratch[y] = tr.importance[y] * fk[y];
+          double xm = EstimatorColumns.dot(tr.mu, scratch, v);
+          xCur[g][c] = xm;
+          xVarCur[g][c] = EstimatorColumns.weightedSquares(tr.mu, scratch, xm, v);
+          importanceOf[g] = fk;
+        }
+        return;
+      }
+      double[] u = ucol[g];
+      futureOf[g] = u;
+      double[] vf = vcolFuture[g];
+      double[] un = uNext[g];
+      double[] vn = varNext[g];
+      for (int y = 0; y < v; y++) {
+        boolean none = tr.mu[y] == 0.0;
+        u[y] = none ? 0.0 : fk[y] + gamma * un[next[y]];
+        vf[y] = none ? 0.0 : gamma * gamma * vn[next[y]];
+      }
+      double mean = EstimatorColumns.dot(tr.mu, u, v);
+      uCur[g][c] = mean;
+      varCur[g][c] = EstimatorColumns.weightedSquares(tr.mu, u, mean, v) + EstimatorColumns.dot(tr.mu, vf, v);
+      if (!anyImportance) return;
+      double[] x = xcol[g];
+      double[] xv = xVarFuture[g];
+      double[] xn = xNext[g];
+      double[] xvn = xVarNext[g];
+      for (int y = 0; y < v; y++) {
+        boolean none = tr.mu[y] == 0.0;
+        double wy = tr.importance[y];
+        x[y] = none ? 0.0 : fk[y] + gamma * xn[next[y]];
+        xv[y] = none ? 0.0 : gamma * gamma * xvn[next[y]];
+        scratch[y] = wy * x[y];
+        zvar[y] = wy * wy * xv[y];
+      }
+      double xm = EstimatorColumns.dot(tr.mu, scratch, v);
+      xCur[g][c] = xm;
+      xVarCur[g][c] = EstimatorColumns.weightedSquares(tr.mu, scratch, xm, v) + EstimatorColumns.dot(tr.mu, zvar, v);
+      importanceOf[g] = x;
+    }
+
+    /** Lane l on the row: ā = r1 ω (z̄ − b) and Var(a | c, y), and the row's share of its sums. */
+    private void lane(int l, int c, int r, Triple tr, EstimatorColumns columns) {
+      int k = lanes.estimatorIndex(l);
+      if (problems[k] != null) return;
+      Estimator est = lanes.estimators.get(k);
+      GradientRule.Credit credit = est.rule().credit();
+      int g = lanes.laneGroup[l];
+      double r1 = 1.0;
+      double r2 = 1.0;
+      double[] z;
+      double[] var = null; // Var(z | c, y), or null where z is known given (c, y) and ρ is 1
+      double[] omega = credit == GradientRule.Credit.OWN ? null : tr.importance;
+      switch (credit) {
+        case OWN -> {
+          if (filled != k) {
             columns.fill(est);
-            checkProblem(k, est, columns, tr, t, c, uCur[lanes.valueGroup[lanes.keyOf[k]]][c],
-                varCur[lanes.valueGroup[lanes.keyOf[k]]][c]);
+            filled = k;
           }
-          System.arraycopy(tr.importance, 0, omega, 0, v);
-          switch (credit) {
-            case TOKEN_REWARD -> {
-              System.arraycopy(fk, 0, zbar, 0, v);
-              java.util.Arrays.fill(zvar, 0.0);
-            }
-            case TO_GO -> {
-              System.arraycopy(ucol[g], 0, zbar, 0, v);
-              System.arraycopy(vcolFuture[g], 0, zvar, 0, v);
-            }
-            case TOTAL -> {
-              double pastM = t == 1 ? 0.0 : pastMean[g][r];
-              double pastV = t == 1 ? 0.0 : Math.max(0.0, pastSecond[g][r] - pastM * pastM);
-              double gt1 = Math.pow(gamma, t - 1);
-              double gt = Math.pow(gamma, t);
-              for (int y = 0; y < v; y++) {
-                int n = last ? 0 : model.next(c, y);
-                zbar[y] = tr.mu[y] == 0.0 ? 0.0 : pastM + gt1 * fk[y] + gt * (last ? 0.0 : uNext[g][n]);
-                zvar[y] = tr.mu[y] == 0.0 ? 0.0 : pastV + gt * gt * (last ? 0.0 : varNext[g][n]);
-              }
-            }
-            case IMPORTANCE_TO_GO -> {
-              System.arraycopy(xcol[g], 0, zbar, 0, v);
-              System.arraycopy(xVarFuture[g], 0, zvar, 0, v);
-              r1 = t == 1 ? 1.0 : d[r] / dM[r];
-              r2 = t == 1 ? 1.0 : rhoSecond[r];
-            }
-            default -> throw new IllegalStateException(credit.toString());
+          z = columns.coefficient;
+        }
+        case TOKEN_REWARD -> z = f[lanes.keyOf[k]];
+        case TO_GO -> {
+          z = futureOf[g];
+          if (!last) var = vcolFuture[g];
+        }
+        case TOTAL -> {
+          total(c, r, g, lanes.discount(l), f[lanes.keyOf[k]], tr);
+          z = zbar;
+          if (horizon > 1) var = zvar;
+        }
+        case IMPORTANCE_TO_GO -> {
+          z = anyImportance ? importanceOf[g] : futureOf[g];
+          if (horizon > 1) {
+            var = xVarFuture[g];
+            r1 = t == 1 ? 1.0 : d[r] / dM[r];
+            r2 = t == 1 ? 1.0 : rhoSecond[r];
           }
         }
-        if (problems[k] != null) continue;
-        for (int y = 0; y < v; y++) scratch[y] = omega[y] * zbar[y];
-        double meanRaw = EstimatorColumns.dot(tr.mu, scratch, v);
-        oracle[l][r] = meanRaw;
-        double rhoVar = Math.max(0.0, r2 - r1 * r1);
-        for (int jb = 0; jb < j; jb++) {
-          Baseline b = baselines.get(jb);
-          if (!b.tokenOnly()) continue;
-          double base = b.kind() == Baseline.Kind.ORACLE ? meanRaw : -b.tokenOnlyOffset(0.0);
-          double meanCoef = r1 * (meanRaw - base);
-          for (int y = 0; y < v; y++) {
-            if (tr.mu[y] == 0.0) {
-              abar[y] = 0.0;
-              avar[y] = 0.0;
-              continue;
-            }
-            double centred = zbar[y] - base;
-            abar[y] = r1 * (omega[y] * centred);
-            double o2 = omega[y] * omega[y];
-            avar[y] = rhoVar * o2 * centred * centred + r2 * o2 * zvar[y];
-          }
-          accumulate(sums[l * j + jb], dM[r], tr, abar, avar, meanCoef, gSeq, gFwd, gPos, ms);
-          if (l == captureLane && jb == captureBaseline) {
-            if (captured == null) captured = new double[model.rowCount() * v];
-            for (int y = 0; y < v; y++) captured[r * v + y] = dM[r] * Math.fma(tr.mu[y], abar[y], -tr.p[y] * meanCoef);
-          }
+        default -> throw new IllegalStateException(credit.toString());
+      }
+      double meanRaw;
+      if (omega == null) {
+        meanRaw = EstimatorColumns.dot(tr.mu, z, v);
+      } else {
+        for (int y = 0; y < v; y++) scratch[y] = omega[y] * z[y];
+        meanRaw = EstimatorColumns.dot(tr.mu, scratch, v);
+      }
+      int vg = lanes.valueGroup[lanes.keyOf[k]];
+      if (!Double.isFinite(meanRaw) || !Double.isFinite(uCur[vg][c]) || !Double.isFinite(varCur[vg][c])) {
+        recordProblem(k, est, columns, t, c, meanRaw, uCur[vg][c]);
+        filled = k;
+        return;
+      }
+      oracle[l][r] = meanRaw;
+      double rhoVar = Math.max(0.0, r2 - r1 * r1);
+      int j = baselines.size();
+      for (int jb = 0; jb < j; jb++) {
+        Baseline b = baselines.get(jb);
+        if (!b.tokenOnly()) continue;
+        double base = b.kind() == Baseline.Kind.ORACLE ? meanRaw : -b.tokenOnlyOffset(0.0);
+        double meanCoef = r1 * (meanRaw - base);
+        double[] s = sums[l * j + jb];
+        if (var == null && omega == null) {
+          accumulateOwn(s, dM[r], tr, z, base, meanCoef, gSeq, gFwd, gPos, ms);
+        } else if (var == null) {
+          accumulateWeighted(s, dM[r], tr, z, omega, base, meanCoef, gSeq, gFwd, gPos, ms);
+        } else {
+          accumulate(s, dM[r], tr, z, omega, var, r1, r2, rhoVar, base, meanCoef, gSeq, gFwd, gPos, ms);
         }
+        if (l == captureLane && jb == captureBaseline) captureMean(r, tr, z, omega, r1, base, meanCoef);
       }
     }
-    wNext = wCur;
-    uNext = uCur;
-    varNext = varCur;
-    xNext = xCur;
-    xVarNext = xVarCur;
+
+    /** reward_total's z̄ = E[past | c] + γ^{t−1} f + γ^t U_{t+1} and Var = Var(past | c) + γ^{2t} V_{t+1}. */
+    private void total(int c, int r, int g, double gamma, double[] fk, Triple tr) {
+      double pastM = t == 1 ? 0.0 : pastMean[g][r];
+      double pastV = t == 1 ? 0.0 : Math.max(0.0, pastSecond[g][r] - pastM * pastM);
+      double gt1 = Math.pow(gamma, t - 1);
+      double gt = Math.pow(gamma, t);
+      double[] un = last ? null : uNext[g];
+      double[] vn = last ? null : varNext[g];
+      for (int y = 0; y < v; y++) {
+        boolean none = tr.mu[y] == 0.0;
+        zbar[y] = none ? 0.0 : pastM + gt1 * fk[y] + gt * (last ? 0.0 : un[next[y]]);
+        zvar[y] = none ? 0.0 : pastV + gt * gt * (last ? 0.0 : vn[next[y]]);
+      }
+    }
+
+    private void captureMean(int r, Triple tr, double[] z, double[] omega, double r1, double base, double meanCoef) {
+      if (captured == null) captured = new double[model.rowCount() * v];
+      for (int y = 0; y < v; y++) {
+        double ax = tr.mu[y] == 0.0 ? 0.0 : r1 * ((omega == null ? 1.0 : omega[y]) * (z[y] - base));
+        captured[r * v + y] = dM[r] * Math.fma(tr.mu[y], ax, -tr.p[y] * meanCoef);
+      }
+    }
+  }
+
+  /** next[y] = (c·V + y) mod N (tree: c·V + y) for every token, without a division per token. */
+  private void nextContexts(int c, int[] next) {
+    Contexts ctx = model.contexts();
+    if (ctx.isTree()) {
+      for (int y = 0; y < v; y++) next[y] = c * v + y;
+      return;
+    }
+    long count = ctx.count();
+    int n = (int) (((long) c * v) % count);
+    for (int y = 0; y < v; y++) {
+      next[y] = n;
+      if (++n == count) n = 0;
+    }
   }
 
   /**
-   * One row's share of the gradient sums: m = d^M (μ ā − p (μ·ā)) against G_seq, G_fwd, G_pos, and
-   * E‖ĝ‖² = d^M Σ μ ‖e − p‖² (ā² + v). With d^M = 1 and v = 0, the single-token pass exactly.
+   * Records why estimator k has no numbers, the first time a row shows it: its coefficient or value
+   * overflows (as the single-token pass words it, with the row in front for longer responses).
    */
-  private void accumulate(double[] s, double dm, Triple tr, double[] abar, double[] avar, double meanCoef,
-      double[] gSeq, double[] gFwd, double[] gPos, double[] ms) {
+  private void recordProblem(int k, Estimator est, EstimatorColumns columns, int t, int c, double meanRaw, double valueMean) {
+    if (problems[k] != null) return;
+    columns.fill(est);
+    if (!Double.isFinite(meanRaw) || !Double.isFinite(valueMean)) {
+      String at = columns.overflow(est);
+      problems[k] = where(t, c) + (at != null ? at : "estimator " + est.name() + " overflows in the mean of its coefficient");
+    } else {
+      problems[k] = where(t, c) + "estimator " + est.name() + " overflows in the variance of its value";
+    }
+  }
+
+  /**
+   * One row's share of the gradient sums of one lane and baseline, from the lane's z̄, its
+   * Var(z | c, y), its weight ω, the past's E[ρ] = r1 and E[ρ²] = r2, and the baseline b: with
+   * ā = r1 ω (z̄ − b), m = d^M (μ ā − p (μ·ā)) against G_seq, G_fwd, G_pos, and
+   * E‖ĝ‖² = d^M Σ μ ‖e − p‖² (ā² + v), v = (r2 − r1²) ω² (z̄ − b)² + r2 ω² Var(z).
+   */
+  private void accumulate(double[] s, double dm, Triple tr, double[] z, double[] omega, double[] zvar, double r1, double r2,
+      double rhoVar, double base, double meanCoef, double[] gSeq, double[] gFwd, double[] gPos, double[] ms) {
     double biasSq = s[BIAS_SQ], meanSq = s[MEAN_SQ], meanDotG = s[MEAN_DOT_G];
     double meanDotGFwd = s[MEAN_DOT_G_FWD], meanDotGPos = s[MEAN_DOT_G_POS], second = s[SECOND];
     double[] mu = tr.mu;
     double[] p = tr.p;
     for (int y = 0; y < v; y++) {
-      double ax = abar[y];
+      double ax = 0.0;
+      double extra = 0.0;
+      if (mu[y] != 0.0) {
+        double centred = z[y] - base;
+        double o = omega == null ? 1.0 : omega[y];
+        double o2 = o * o;
+        ax = r1 * (o * centred);
+        extra = rhoVar * o2 * centred * centred + r2 * o2 * zvar[y];
+      }
       double m = dm * Math.fma(mu[y], ax, -p[y] * meanCoef);
       double bias = m - gSeq[y];
       biasSq = Math.fma(bias, bias, biasSq);
@@ -462,29 +601,65 @@ final class ExactPasses {
       meanDotGFwd = Math.fma(m, gFwd[y], meanDotGFwd);
       meanDotGPos = Math.fma(m, gPos[y], meanDotGPos);
       double weight = dm * ms[y];
-      second = Math.fma(weight * ax, ax, second) + weight * avar[y];
+      second = Math.fma(weight * ax, ax, second) + weight * extra;
     }
+    store(s, biasSq, meanSq, meanDotG, meanDotGFwd, meanDotGPos, second);
+  }
+
+  /**
+   * The same for a coefficient known given (c, y) with weight ω = 1 (token rules): ā = z̄ − b, no
+   * variance. With d^M = 1 this is the single-token pass, operation for operation.
+   */
+  private void accumulateOwn(double[] s, double dm, Triple tr, double[] z, double base, double meanCoef,
+      double[] gSeq, double[] gFwd, double[] gPos, double[] ms) {
+    double biasSq = s[BIAS_SQ], meanSq = s[MEAN_SQ], meanDotG = s[MEAN_DOT_G];
+    double meanDotGFwd = s[MEAN_DOT_G_FWD], meanDotGPos = s[MEAN_DOT_G_POS], second = s[SECOND];
+    double[] mu = tr.mu;
+    double[] p = tr.p;
+    for (int y = 0; y < v; y++) {
+      double ax = mu[y] == 0.0 ? 0.0 : z[y] - base;
+      double m = dm * Math.fma(mu[y], ax, -p[y] * meanCoef);
+      double bias = m - gSeq[y];
+      biasSq = Math.fma(bias, bias, biasSq);
+      meanSq = Math.fma(m, m, meanSq);
+      meanDotG = Math.fma(m, gSeq[y], meanDotG);
+      meanDotGFwd = Math.fma(m, gFwd[y], meanDotGFwd);
+      meanDotGPos = Math.fma(m, gPos[y], meanDotGPos);
+      double weight = dm * ms[y];
+      second = Math.fma(weight * ax, ax, second);
+    }
+    store(s, biasSq, meanSq, meanDotG, meanDotGFwd, meanDotGPos, second);
+  }
+
+  /** The same for a coefficient known given (c, y) with weight ω (reward rules): ā = ω (z̄ − b). */
+  private void accumulateWeighted(double[] s, double dm, Triple tr, double[] z, double[] omega, double base, double meanCoef,
+      double[] gSeq, double[] gFwd, double[] gPos, double[] ms) {
+    double biasSq = s[BIAS_SQ], meanSq = s[MEAN_SQ], meanDotG = s[MEAN_DOT_G];
+    double meanDotGFwd = s[MEAN_DOT_G_FWD], meanDotGPos = s[MEAN_DOT_G_POS], second = s[SECOND];
+    double[] mu = tr.mu;
+    double[] p = tr.p;
+    for (int y = 0; y < v; y++) {
+      double ax = mu[y] == 0.0 ? 0.0 : omega[y] * (z[y] - base);
+      double m = dm * Math.fma(mu[y], ax, -p[y] * meanCoef);
+      double bias = m - gSeq[y];
+      biasSq = Math.fma(bias, bias, biasSq);
+      meanSq = Math.fma(m, m, meanSq);
+      meanDotG = Math.fma(m, gSeq[y], meanDotG);
+      meanDotGFwd = Math.fma(m, gFwd[y], meanDotGFwd);
+      meanDotGPos = Math.fma(m, gPos[y], meanDotGPos);
+      double weight = dm * ms[y];
+      second = Math.fma(weight * ax, ax, second);
+    }
+    store(s, biasSq, meanSq, meanDotG, meanDotGFwd, meanDotGPos, second);
+  }
+
+  private static void store(double[] s, double biasSq, double meanSq, double meanDotG, double meanDotGFwd,
+      double meanDotGPos, double second) {
     s[BIAS_SQ] = biasSq;
     s[MEAN_SQ] = meanSq;
     s[MEAN_DOT_G] = meanDotG;
     s[MEAN_DOT_G_FWD] = meanDotGFwd;
     s[MEAN_DOT_G_POS] = meanDotGPos;
     s[SECOND] = second;
-  }
-
-  /**
-   * Records why estimator k has no numbers, the first time a row shows it: its coefficient or value
-   * overflows (as the single-token pass words it, with the row in front for longer responses).
-   */
-  private void checkProblem(int k, Estimator est, EstimatorColumns columns, Triple tr, int t, int c,
-      double valueMeanRow, double valueVarRow) {
-    if (problems[k] != null) return;
-    double meanCoef = EstimatorColumns.dot(tr.mu, columns.coefficient, v);
-    if (!Double.isFinite(meanCoef) || !Double.isFinite(valueMeanRow)) {
-      String at = columns.overflow(est);
-      problems[k] = where(t, c) + (at != null ? at : "estimator " + est.name() + " overflows in the mean of its coefficient");
-    } else if (!Double.isFinite(valueVarRow)) {
-      problems[k] = where(t, c) + "estimator " + est.name() + " overflows in the variance of its value";
-    }
   }
 }

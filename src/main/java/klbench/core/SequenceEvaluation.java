@@ -244,13 +244,13 @@ public final class SequenceEvaluation {
     return exact.captured;
   }
 
-  /** The targets G_seq, G_seq_fwd and G_pos over every row's logits (position-major, V per row). */
+  /** The targets G_seq, G_seq_fwd, G_pos and G_pos_fwd over every row's logits (position-major, V per row). */
   public double[][] targetGradients() {
     ExactPasses exact = new ExactPasses(model, lanes, baselines);
     exact.captureTargets = true;
     for (int t = 1; t <= model.horizon(); t++) exact.forward(t, model.position(t));
     for (int t = model.horizon(); t >= 1; t--) exact.backward(t, model.position(t));
-    return new double[][] {exact.capturedGSeq, exact.capturedGFwd, exact.capturedGPos};
+    return new double[][] {exact.capturedGSeq, exact.capturedGFwd, exact.capturedGPos, exact.capturedGPosFwd};
   }
 
   /** The forward pass (draws) and backward pass (coefficients) of a model of several rows. */
@@ -368,6 +368,10 @@ public final class SequenceEvaluation {
      * baseline, in one O(V) loop; and of the value's mean.
      */
     void finishRows(ExactPasses exact, int t, Triple[] rows) {
+      if (model.rowCount() > 1) {
+        finishRowsSparse(exact, t, rows);
+        return;
+      }
       PositionStats pos = positions[t - 1];
       positions[t - 1] = null;
       int v = model.vocabSize();
@@ -483,6 +487,133 @@ public final class SequenceEvaluation {
               meanDotG += gbar * gSeq[y];
               meanDotGFwd += gbar * gFwd[y];
               meanDotGPos += gbar * gPos[y];
+            }
+            double[] acc = mc[lane * j + jb];
+            acc[0] += errSq;
+            acc[1] += meanSq;
+            acc[2] += meanDotG;
+            acc[3] += meanDotGFwd;
+            acc[4] += meanDotGPos;
+          }
+        }
+      }
+    }
+
+    /**
+     * The rows of position t of a model of several rows, from their drawn tokens alone: with
+     * v_x = Σ_b (shifted coefficients at x)/(B·R) on the entries E and α = Σ_E v_x, ḡ = v − αp on the
+     * row, and
+     *
+     * <pre>
+     *   Σ_y (ḡ − G)² = Σ_E [(v − αp − G)² − (αp + G)²] + α²‖p‖² + 2α p·G + ‖G‖²
+     *   ‖ḡ‖²        = Σ_E [(v − αp)² − (αp)²] + α²‖p‖²
+     *   ḡ·G         = Σ_E v G − α p·G     (likewise G_fwd, G_pos)
+     * </pre>
+     *
+     * with the row's ‖p‖², p·G, ‖G‖² from the exact pass: O(entries) per row, lane and baseline, so
+     * a model of many rows costs what its draws cost. (A one-row model takes the dense loop of {@link
+     * #finishRows}, whose bits single tokens always had.)
+     */
+    private void finishRowsSparse(ExactPasses exact, int t, Triple[] rows) {
+      PositionStats pos = positions[t - 1];
+      positions[t - 1] = null;
+      int v = model.vocabSize();
+      int l = lanes.count;
+      int j = baselines.size();
+      int horizon = model.horizon();
+      double scale = 1.0 / ((double) batchSize * batches);
+      int rowBase = model.firstRow(t);
+      int nextBase = t < horizon ? model.firstRow(t + 1) : 0;
+      int keys = lanes.keyCount();
+      boolean anyExpm1 = lanes.estimators.stream().anyMatch(x -> x.value().usesExpm1());
+      int[] merged = new int[l];
+      int m = 0;
+      for (int lane = 0; lane < l; lane++) merged[lane] = lanes.tokenOnly(lane, t, horizon) ? -1 : m++;
+      int cap = 16;
+      double[] gs = new double[cap], gf = new double[cap], gp = new double[cap], p = new double[cap];
+      double[] vx = new double[cap];
+      int e = 0;
+      for (int c = 0; c < rows.length; c++) {
+        Triple tr = rows[c];
+        int r = rowBase + c;
+        long lo = (long) c * v;
+        int from = e;
+        while (e < pos.size() && pos.keys[e] < lo + v) e++;
+        int n = e - from;
+        if (n == 0) {
+          for (double[] acc : mc) acc[0] += exact.gradSq[r];
+          continue;
+        }
+        if (n > cap) {
+          cap = Integer.highestOneBit(n) << 1;
+          gs = new double[cap];
+          gf = new double[cap];
+          gp = new double[cap];
+          p = new double[cap];
+          vx = new double[cap];
+        }
+        for (int i = 0; i < n; i++) {
+          int y = (int) (pos.keys[from + i] - lo);
+          double wn = t < horizon ? exact.w[nextBase + model.next(c, y)] : 0.0;
+          p[i] = tr.p[y];
+          gs[i] = exact.d[r] * (tr.p[y] * ((tr.logRatio[y] + wn) - exact.w[r]));
+          gf[i] = exact.dQ[r] * tr.gradFwd[y];
+          gp[i] = exact.d[r] * tr.grad[y];
+          double em1 = anyExpm1 ? ValueFunction.em1(tr.logRatio[y]) : 0.0;
+          for (int k = 0; k < keys; k++) {
+            valueSum[k] += pos.counts[from + i] * lanes.estimators.get(lanes.keyEstimator[k]).valueAt(tr.logRatio[y], em1);
+          }
+        }
+        double pp = exact.pNormSq[r];
+        double pg = exact.pDotG[r];
+        double gg = exact.gradSq[r];
+        for (int lane = 0; lane < l; lane++) {
+          if (exact.problems[lanes.estimatorIndex(lane)] != null) continue;
+          int block = layout.blockOf[lane];
+          int mi = merged[lane];
+          Estimator est = lanes.estimator(lane);
+          for (int jb = 0; jb < j; jb++) {
+            Baseline b = baselines.get(jb);
+            boolean loo = b.kind() == Baseline.Kind.LOO;
+            double kap = b.scale(batchSize);
+            double s = switch (b.kind()) {
+              case NONE, LOO -> 0.0;
+              case CONST -> b.constant();
+              case ORACLE -> -exact.oracle[lane][r];
+            };
+            double alpha = 0;
+            for (int i = 0; i < n; i++) {
+              int at = from + i;
+              int y = (int) (pos.keys[at] - lo);
+              double cnt = pos.counts[at];
+              double qx = block == 2 ? pos.rho[at] : block == 1 ? cnt * tr.importance[y] : cnt;
+              double px;
+              if (mi >= 0) {
+                px = kap * pos.merged[at * pos.mergedLanes + mi];
+              } else {
+                double em1 = est.value().usesExpm1() ? ValueFunction.em1(tr.logRatio[y]) : 0.0;
+                double z = block == 0 ? est.coefficientAt(tr.logRatio[y], tr.importance[y], em1) : est.valueAt(tr.logRatio[y], em1);
+                px = kap * z * qx;
+              }
+              double loos = loo ? pos.loo[at * l + lane] * (block == 1 ? tr.importance[y] : 1.0) : s * qx;
+              vx[i] = (px + loos) * scale;
+              alpha += vx[i];
+            }
+            double errSq = alpha * alpha * pp + 2 * alpha * pg + gg;
+            double meanSq = alpha * alpha * pp;
+            double meanDotG = -alpha * pg;
+            double meanDotGFwd = -alpha * exact.pDotGFwd[r];
+            double meanDotGPos = -alpha * exact.pDotGPos[r];
+            for (int i = 0; i < n; i++) {
+              double ap = alpha * p[i];
+              double diff = vx[i] - ap - gs[i];
+              double off = ap + gs[i];
+              errSq += diff * diff - off * off;
+              double gbar = vx[i] - ap;
+              meanSq += gbar * gbar - ap * ap;
+              meanDotG += vx[i] * gs[i];
+              meanDotGFwd += vx[i] * gf[i];
+              meanDotGPos += vx[i] * gp[i];
             }
             double[] acc = mc[lane * j + jb];
             acc[0] += errSq;
