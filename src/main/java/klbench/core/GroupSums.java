@@ -20,6 +20,8 @@ final class GroupSums {
   private final List<Baseline> baselines;
   private final int j;
   private final Kernel kernel;
+  /** Rows with at most this many entries take the scalar kernel. */
+  private static final int SMALL = 2;
   private final double invB;
   /** κ per baseline. */
   private final double[] scales;
@@ -72,7 +74,10 @@ final class GroupSums {
         qp += p[tk];
         qg += g[tk];
       }
-      kernel.batchSums(from, to, repeats[b], rows, rowAt, layout.blockStart[b], c, p, g, width, sums);
+      // A row of one or two entries (the usual case over many contexts) is not worth vector set-up;
+      // both kernels give the same bits.
+      Kernel k = to - from <= SMALL ? Kernel.scalar() : kernel;
+      k.batchSums(from, to, repeats[b], rows, rowAt, layout.blockStart[b], c, p, g, width, sums);
       int[] lanes = layout.blockLanes[b];
       for (int i = 0; i < lanes.length; i++) {
         int lane = lanes[i];

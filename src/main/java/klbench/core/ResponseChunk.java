@@ -40,6 +40,11 @@ final class ResponseChunk {
   private final boolean anyLoo;
   private final boolean importance;
   /** Per position (t − 1), per response: the context and the token drawn. */
+  private static final int OWN = 0;
+  private static final int TOKEN_REWARD = 1;
+  private static final int TO_GO = 2;
+  private static final int TOTAL = 3;
+
   private final int[][] context;
   private final int[][] token;
   /** Per value key, per response: Σ_t f_t so far (forward), the response's value. */
@@ -57,6 +62,17 @@ final class ResponseChunk {
   private final PartialStats.Accumulator errors;
   /** Per position: its entries, until the caller takes them. */
   private final PositionStats[] positions;
+  /** Per value key, per token ((t − 1)·n + i): f and f′ at the token drawn, from the forward pass. */
+  private final double[][] fAt;
+  private final double[][] dfAt;
+  // Per lane, read in the inner loops: credit, value key, future group, discount, rule, ratio clip.
+  private final int[] creditOf;
+  private final int[] keyOfLane;
+  private final int[] groupOfLane;
+  private final GradientRule[] ruleOf;
+  private final double[] clipOf;
+  private final Estimator[] keyEstimators;
+  private final double[] groupDiscount;
 
   ResponseChunk(SequenceModel model, LaneLayout layout, List<Baseline> baselines, ExactPasses exact, Kernel kernel,
       int batchSize, int batches, int chunk, UniformRandomProvider rng) {
@@ -94,6 +110,28 @@ final class ResponseChunk {
     }
     logRho = importance ? new double[n] : null;
     logRhoAfter = importance ? new double[n] : null;
+    fAt = new double[lanes.keyCount()][horizon * n];
+    dfAt = new double[lanes.keyCount()][horizon * n];
+    creditOf = new int[lanes.count];
+    keyOfLane = new int[lanes.count];
+    groupOfLane = new int[lanes.count];
+    ruleOf = new GradientRule[lanes.count];
+    clipOf = new double[lanes.count];
+    for (int lane = 0; lane < lanes.count; lane++) {
+      Estimator e = lanes.estimator(lane);
+      creditOf[lane] = e.rule().credit().ordinal();
+      keyOfLane[lane] = lanes.keyOf[lanes.estimatorIndex(lane)];
+      groupOfLane[lane] = lanes.laneGroup[lane];
+      ruleOf[lane] = e.rule();
+      clipOf[lane] = e.ratioClip() == null ? Double.POSITIVE_INFINITY : e.ratioClip();
+    }
+    if (GradientRule.Credit.TOTAL.ordinal() != TOTAL || GradientRule.Credit.TO_GO.ordinal() != TO_GO
+        || GradientRule.Credit.TOKEN_REWARD.ordinal() != TOKEN_REWARD || GradientRule.Credit.OWN.ordinal() != OWN) {
+      throw new IllegalStateException("ResponseChunk's credit codes no longer match GradientRule.Credit");
+    }
+    keyEstimators = new Estimator[lanes.keyCount()];
+    for (int k = 0; k < keyEstimators.length; k++) keyEstimators[k] = lanes.estimators.get(lanes.keyEstimator[k]);
+    groupDiscount = lanes.groupDiscount.clone();
     batchError = new double[batches][lanes.count * baselines.size()];
     errors = new PartialStats.Accumulator(lanes.count, baselines.size());
     positions = new PositionStats[horizon];
@@ -113,7 +151,10 @@ final class ResponseChunk {
     DiscreteSampler[] draw = new DiscreteSampler[rows.length];
     int[] ctx = context[t - 1];
     int[] tok = token[t - 1];
-    int keys = lanes.keyCount();
+    int keys = keyEstimators.length;
+    int at = (t - 1) * n;
+    double[] past = new double[total.length];
+    for (int g = 0; g < total.length; g++) past[g] = Math.pow(groupDiscount[g], t - 1);
     for (int i = 0; i < n; i++) {
       int c = ctx[i];
       DiscreteSampler s = draw[c];
@@ -128,13 +169,13 @@ final class ResponseChunk {
       double l = tr.logRatio[y];
       double em1 = anyExpm1 ? ValueFunction.em1(l) : 0.0;
       for (int k = 0; k < keys; k++) {
-        double f = lanes.estimators.get(lanes.keyEstimator[k]).valueAt(l, em1);
+        double f = keyEstimators[k].valueAt(l, em1);
+        fAt[k][at + i] = f;
+        dfAt[k][at + i] = keyEstimators[k].derivativeAt(l, em1);
         value[k][i] += f;
       }
       for (int g = 0; g < total.length; g++) {
-        if (total[g] == null) continue;
-        double f = lanes.estimators.get(lanes.keyEstimator[lanes.groupKey[g]]).valueAt(l, em1);
-        total[g][i] += Math.pow(lanes.groupDiscount[g], t - 1) * f;
+        if (total[g] != null) total[g][i] += past[g] * fAt[lanes.groupKey[g]][at + i];
       }
       if (importance) logRho[i] += Math.log(tr.importance[y]);
     }
@@ -160,7 +201,6 @@ final class ResponseChunk {
     // Per response of the batch.
     double[] z = new double[batchSize * l];
     double[] rho = new double[batchSize];
-    double[] f = new double[keys];
     double[] newFuture = new double[groups];
     double[] newFutureIs = new double[groups];
     // Per entry of the batch (distinct (context, token)), then regrouped by context.
@@ -182,6 +222,14 @@ final class ResponseChunk {
     boolean[] repeats = new boolean[3];
     double[] looOffsets = new double[l];
     double[] offsets = new double[l * j];
+    int oracles = 0;
+    for (Baseline bl : baselines) if (bl.kind() == Baseline.Kind.ORACLE) oracles++;
+    int[] oracleBaselines = new int[oracles];
+    for (int jb = 0, o = 0; jb < j; jb++) {
+      Baseline bl = baselines.get(jb);
+      if (bl.kind() == Baseline.Kind.ORACLE) oracleBaselines[o++] = jb;
+      if (bl.kind() == Baseline.Kind.CONST) for (int lane = 0; lane < l; lane++) offsets[lane * j + jb] = bl.constant();
+    }
     GroupSums groupSums = new GroupSums(layout, baselines, batchSize, kernel);
     // The position's entries over the whole chunk.
     LongIntMap chunkEntries = new LongIntMap(Math.min(n, 1 << 16));
@@ -201,24 +249,23 @@ final class ResponseChunk {
         Triple tr = rows[c];
         double lr = tr.logRatio[y];
         double w = tr.importance[y];
-        double em1 = anyExpm1 ? ValueFunction.em1(lr) : 0.0;
-        for (int k = 0; k < keys; k++) f[k] = lanes.estimators.get(lanes.keyEstimator[k]).valueAt(lr, em1);
+        int at = (t - 1) * n + i;
         for (int g = 0; g < groups; g++) {
-          double gamma = lanes.groupDiscount[g];
-          double fk = f[lanes.groupKey[g]];
+          double gamma = groupDiscount[g];
+          double fk = fAt[lanes.groupKey[g]][at];
           if (future[g] != null) newFuture[g] = fk + gamma * future[g][i];
           if (futureIs[g] != null) newFutureIs[g] = fk + gamma * futureIs[g][i];
         }
         rho[r] = importance ? Math.exp(logRho[i] - logRhoAfter[i]) : 1.0;
         for (int lane = 0; lane < l; lane++) {
-          Estimator est = lanes.estimator(lane);
-          int g = lanes.laneGroup[lane];
-          z[r * l + lane] = switch (lanes.credit(lane)) {
-            case OWN -> est.coefficientAt(lr, w, em1);
-            case TOKEN_REWARD -> f[lanes.keyOf[lanes.estimatorIndex(lane)]];
+          int key = keyOfLane[lane];
+          int g = groupOfLane[lane];
+          z[r * l + lane] = switch (creditOf[lane]) {
+            case OWN -> ruleOf[lane].coefficient(fAt[key][at], dfAt[key][at], w, lr, clipOf[lane]);
+            case TOKEN_REWARD -> fAt[key][at];
             case TO_GO -> newFuture[g];
             case TOTAL -> total[g][i];
-            case IMPORTANCE_TO_GO -> newFutureIs[g];
+            default -> newFutureIs[g];
           };
         }
         for (int g = 0; g < groups; g++) {
@@ -306,16 +353,8 @@ final class ResponseChunk {
         int to = from;
         while (to < entries && entryContext[order[to]] == c) to++;
         int r = rowBase + c;
-        for (int lane = 0; lane < l; lane++) {
-          for (int jb = 0; jb < j; jb++) {
-            Baseline bl = baselines.get(jb);
-            offsets[lane * j + jb] = switch (bl.kind()) {
-              case NONE -> 0.0;
-              case CONST -> bl.constant();
-              case ORACLE -> -exact.oracle[lane][r];
-              case LOO -> 0.0;
-            };
-          }
+        for (int jb : oracleBaselines) {
+          for (int lane = 0; lane < l; lane++) offsets[lane * j + jb] = -exact.oracle[lane][r];
         }
         groupSums.add(scratch, rowAt, from, to, repeats, wc, wp, wg, exact.pNormSq[r], exact.pDotG[r], offsets, looOffsets, err);
         from = to;
@@ -416,17 +455,15 @@ final class ResponseChunk {
     /** The entries sorted by key, as a {@link PositionStats}. */
     PositionStats sorted(LongIntMap map) {
       int size = map.size();
-      Integer[] idx = new Integer[size];
-      for (int i = 0; i < size; i++) idx[i] = i;
-      Arrays.sort(idx, (a, b) -> Long.compare(map.key(a), map.key(b)));
       long[] keys = new long[size];
+      for (int i = 0; i < size; i++) keys[i] = map.key(i);
+      java.util.Arrays.sort(keys);
       long[] counts = new long[size];
       double[] l = loo == null ? null : new double[size * lanes];
       double[] m = merged == null ? null : new double[size * mergedLanes];
       double[] q = rho == null ? null : new double[size];
       for (int i = 0; i < size; i++) {
-        int s = idx[i];
-        keys[i] = map.key(s);
+        int s = map.indexOf(keys[i]);
         counts[i] = count[s];
         if (l != null) System.arraycopy(loo, s * lanes, l, i * lanes, lanes);
         if (m != null) System.arraycopy(merged, s * mergedLanes, m, i * mergedLanes, mergedLanes);
