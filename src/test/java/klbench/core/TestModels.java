@@ -1,17 +1,17 @@
 package klbench.core;
 
-import java.util.SplittableRandom;
-
-/** Random models of responses for tests: per row, p = softmax(σ z), q and μ perturbations of its logits. */
+/** Random models of responses for tests: per row, p = softmax(z), q and μ perturbations of its logits. */
 final class TestModels {
   private TestModels() {}
 
   /**
-   * A model whose row (t, c) has logits drawn from a stream of (seed, t, c); q and μ perturb them,
-   * q by δ·(1 + (7t + c) mod 3)/2 so that rows differ in closeness; μ = p when {@code
-   * behaviourDelta} is 0. {@code kept}: rows held in memory, or rebuilt on every pass.
+   * A model whose row (t, c) has standard normal logits drawn from a stream of (seed, t, c); q
+   * perturbs them by δ·(1 + (7t + c) mod 3)/2, so that rows differ in closeness (and the future
+   * matters); μ perturbs them by {@code behaviourDelta}, or is p when that is 0. {@code kept}: rows
+   * held in memory, or rebuilt on every pass.
    */
-  static SequenceModel random(int v, int horizon, Contexts contexts, double delta, double behaviourDelta, long seed, boolean kept) {
+  static SequenceModel random(int v, int horizon, Contexts contexts, double delta, double behaviourDelta, long seed,
+      boolean kept) {
     SequenceModel.RowSource src = (t, c) -> {
       long s = seed * 1_000_003L + t * 10_007L + c;
       double[] th = TestTriples.gaussianLogits(v, 1.0, s);
