@@ -69,6 +69,12 @@ public final class SequenceEvaluation {
 
   public List<Baseline> baselines() { return baselines; }
 
+  /**
+   * Tests only: evaluate a one-row model through the response-by-response path of longer models
+   * rather than its table-driven loop, to show the two are the same maths.
+   */
+  boolean throughResponses;
+
   /** What {@link #evaluate} finds: the model's truth and the metrics of every configuration. */
   public record Result(Truth truth, List<Metrics> metrics) {}
 
@@ -96,7 +102,7 @@ public final class SequenceEvaluation {
     ExactPasses exact = new ExactPasses(model, lanes, baselines);
     Finish[] finish = new Finish[batchSizes.size()];
     for (int i = 0; i < finish.length; i++) finish[i] = new Finish(batchSizes.get(i), batches);
-    if (model.rowCount() == 1) {
+    if (model.rowCount() == 1 && !throughResponses) {
       Triple[] rows = model.position(1);
       exact.forward(1, rows);
       if (exact.feasible()) {
@@ -679,7 +685,8 @@ public final class SequenceEvaluation {
     private ValueMc valueMc(ExactPasses exact, int key, long n) {
       double mean = valueSum[key] / n;
       double ss = 0;
-      if (model.rowCount() == 1) {
+      if (stats.values == null) {
+        // one token per response: its value is f at the token, so the draws group by token
         PositionStats pos = stats.positions[0];
         double[] values = oneRowValues[key];
         for (int i = 0; i < pos.size(); i++) {
