@@ -237,6 +237,8 @@ final class ResponseChunk {
     int mergedLanes = 0;
     for (int lane = 0; lane < l; lane++) merged[lane] = lanes.tokenOnly(lane, t, horizon) ? -1 : mergedLanes++;
     boolean cr = layout.blockWidth[2] > 0;
+    int[] columnOf = layout.columnOf;
+    int[] blockOf = layout.blockOf;
     GrowingEntries all = new GrowingEntries(l, mergedLanes, anyLoo, cr);
 
     for (int b = 0; b < batches; b++) {
@@ -279,17 +281,18 @@ final class ResponseChunk {
           entryFirst[e] = r;
           entryContext[e] = c;
           entryToken[e] = y;
-          entryRho[e] = 0;
-          Arrays.fill(entryZ, e * l, e * l + l, 0.0);
-          Arrays.fill(entryRhoZ, e * l, e * l + l, 0.0);
+          entryRho[e] = rho[r];
+          System.arraycopy(z, r * l, entryZ, e * l, l);
+          if (cr) for (int lane = 0; lane < l; lane++) entryRhoZ[e * l + lane] = rho[r] * z[r * l + lane];
+        } else {
+          entryRho[e] += rho[r];
+          for (int lane = 0; lane < l; lane++) {
+            double zl = z[r * l + lane];
+            entryZ[e * l + lane] += zl;
+            if (cr) entryRhoZ[e * l + lane] += rho[r] * zl;
+          }
         }
         entryCount[e]++;
-        entryRho[e] += rho[r];
-        for (int lane = 0; lane < l; lane++) {
-          double zl = z[r * l + lane];
-          entryZ[e * l + lane] += zl;
-          entryRhoZ[e * l + lane] += rho[r] * zl;
-        }
       }
       int entries = batchEntries.size();
       // Entries grouped by context (first appearance of each), entries in first-appearance order within.
@@ -322,15 +325,20 @@ final class ResponseChunk {
         wc[2][o] = q;
         wp[2][o] = q * p;
         wg[2][o] = q * g;
-        for (int lane = 0; lane < l; lane++) {
-          int col = o * width + layout.columnOf[lane];
-          int block = layout.blockOf[lane];
-          if (block == 2) {
-            scratch[col] = entryRhoZ[e * l + lane] / q;
-          } else if (merged[lane] < 0) {
-            scratch[col] = z[entryFirst[e] * l + lane]; // the same at every draw of the entry
-          } else {
-            scratch[col] = entryZ[e * l + lane] / cnt;
+        int row = o * width;
+        if (entryCount[e] == 1) {
+          // one draw: its z is the entry's, whatever the lane's weight
+          for (int lane = 0; lane < l; lane++) scratch[row + columnOf[lane]] = entryZ[e * l + lane];
+        } else {
+          for (int lane = 0; lane < l; lane++) {
+            int col = row + columnOf[lane];
+            if (blockOf[lane] == 2) {
+              scratch[col] = entryRhoZ[e * l + lane] / q;
+            } else if (merged[lane] < 0) {
+              scratch[col] = z[entryFirst[e] * l + lane]; // the same at every draw of the entry
+            } else {
+              scratch[col] = entryZ[e * l + lane] / cnt;
+            }
           }
         }
       }

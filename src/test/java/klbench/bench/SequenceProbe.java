@@ -37,15 +37,16 @@ public final class SequenceProbe {
     Contexts ctx = n == 0 ? Contexts.tree() : new Contexts(n);
     SequenceModel model = kept ? SequenceModel.of(v, t, ctx, src) : SequenceModel.rebuilt(v, t, ctx, src);
     SequenceEvaluation ev = SequenceEvaluation.prepare(model, ests, List.of(1.0), List.of(Baseline.NONE));
-    for (int rep = 0; rep < 2; rep++) {
-      long t0 = System.nanoTime();
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    for (int rep = 0; rep < 3; rep++) {
+      long t0 = mx.getCurrentThreadCpuTime();
       ev.truth();
-      long t1 = System.nanoTime();
+      long t1 = mx.getCurrentThreadCpuTime();
       SequenceEvaluation.Result res = ev.evaluate(List.of(b), r, 1L, "probe");
-      long t2 = System.nanoTime();
+      long t2 = mx.getCurrentThreadCpuTime();
       double exact = (t1 - t0) / 1e9, all = (t2 - t1) / 1e9;
       long tokens = (long) b * r * t;
-      System.out.printf("rows=%d exact %.2f s, exact+MC %.2f s, MC %.2f s for %d tokens: %.2f M tokens/s; heap %d MiB%n",
+      System.out.printf("(CPU) rows=%d exact %.2f s, exact+MC %.2f s, MC %.2f s for %d tokens: %.2f M tokens/s; heap %d MiB%n",
           model.rowCount(), exact, all, all - exact, tokens, tokens / (all - exact) / 1e6,
           (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
     }
