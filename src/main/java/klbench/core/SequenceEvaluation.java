@@ -261,23 +261,22 @@ public final class SequenceEvaluation {
 
   /** The forward pass (draws) and backward pass (coefficients) of a model of several rows. */
   private void sweep(ExactPasses exact, Finish[] finish, int batches, long seed, String modelKey) {
+    if (model.kept()) {
+      chunkByChunk(exact, finish, batches, seed, modelKey);
+      return;
+    }
     int horizon = model.horizon();
     List<List<ResponseChunk>> chunks = new ArrayList<>();
     for (Finish fin : finish) {
       List<ResponseChunk> list = new ArrayList<>();
-      int count = Chunking.chunkCount(fin.batchSize, batches, horizon);
-      for (int c = 0; c < count; c++) {
-        list.add(new ResponseChunk(model, layout, baselines, exact, Kernel.best(), fin.batchSize,
-            Chunking.batchesIn(fin.batchSize, batches, c, horizon), c, Streams.forChunk(seed, modelKey, fin.batchSize, c)));
-      }
+      for (int c = 0; c < Chunking.chunkCount(fin.batchSize, batches, horizon); c++) list.add(chunk(exact, fin, batches, c, seed, modelKey));
       chunks.add(list);
     }
     for (int t = 1; t <= horizon; t++) {
       Triple[] rows = model.position(t);
       exact.forward(t, rows);
       if (!exact.feasible()) return;
-      SharedStateDiscreteSampler[] alias = new SharedStateDiscreteSampler[rows.length];
-      for (int c = 0; c < rows.length; c++) alias[c] = SamplingTables.alias(rows[c]);
+      SharedStateDiscreteSampler[] alias = alias(rows);
       for (List<ResponseChunk> list : chunks) for (ResponseChunk ch : list) ch.forward(t, rows, alias);
     }
     for (int t = horizon; t >= 1; t--) {
@@ -299,6 +298,56 @@ public final class SequenceEvaluation {
       for (ResponseChunk ch : chunks.get(i)) parts.add(ch.result());
       finish[i].stats = PartialStats.foldInChunkOrder(parts, parts.size());
     }
+  }
+
+  /**
+   * A kept model: the exact passes first, then one chunk at a time (draws, then coefficients), so
+   * that only one chunk's responses are held; each position's entries fold in chunk order and each
+   * row is finished at the end, in the order of the sweep above: the same bits.
+   */
+  private void chunkByChunk(ExactPasses exact, Finish[] finish, int batches, long seed, String modelKey) {
+    int horizon = model.horizon();
+    Triple[][] rows = new Triple[horizon][];
+    SharedStateDiscreteSampler[][] alias = new SharedStateDiscreteSampler[horizon][];
+    for (int t = 1; t <= horizon; t++) {
+      rows[t - 1] = model.position(t);
+      exact.forward(t, rows[t - 1]);
+      if (!exact.feasible()) return;
+    }
+    for (int t = horizon; t >= 1; t--) exact.backward(t, rows[t - 1]);
+    for (int t = 1; t <= horizon; t++) alias[t - 1] = alias(rows[t - 1]);
+    for (Finish fin : finish) {
+      PositionStats[] positions = new PositionStats[horizon];
+      List<PartialStats> parts = new ArrayList<>();
+      int count = Chunking.chunkCount(fin.batchSize, batches, horizon);
+      for (int c = 0; c < count; c++) {
+        ResponseChunk ch = chunk(exact, fin, batches, c, seed, modelKey);
+        for (int t = 1; t <= horizon; t++) ch.forward(t, rows[t - 1], alias[t - 1]);
+        for (int t = horizon; t >= 1; t--) {
+          ch.backward(t, rows[t - 1]);
+          PositionStats p = ch.takePosition(t);
+          positions[t - 1] = positions[t - 1] == null ? p : positions[t - 1].merge(p);
+        }
+        parts.add(ch.result());
+      }
+      for (int t = horizon; t >= 1; t--) {
+        fin.position(t, positions[t - 1]);
+        positions[t - 1] = null;
+        fin.finishRows(exact, t, rows[t - 1]);
+      }
+      fin.stats = PartialStats.foldInChunkOrder(parts, parts.size());
+    }
+  }
+
+  private ResponseChunk chunk(ExactPasses exact, Finish fin, int batches, int c, long seed, String modelKey) {
+    return new ResponseChunk(model, layout, baselines, exact, Kernel.best(), fin.batchSize,
+        Chunking.batchesIn(fin.batchSize, batches, c, model.horizon()), c, Streams.forChunk(seed, modelKey, fin.batchSize, c));
+  }
+
+  private static SharedStateDiscreteSampler[] alias(Triple[] rows) {
+    SharedStateDiscreteSampler[] alias = new SharedStateDiscreteSampler[rows.length];
+    for (int c = 0; c < rows.length; c++) alias[c] = SamplingTables.alias(rows[c]);
+    return alias;
   }
 
   private PartialStats simulateOneRow(ExactPasses exact, SamplingTables tables, Triple row, int batchSize, int batches,
