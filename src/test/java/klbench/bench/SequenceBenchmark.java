@@ -1,0 +1,149 @@
+package klbench.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import klbench.core.Baseline;
+import klbench.core.Contexts;
+import klbench.core.Estimator;
+import klbench.core.GradientRule;
+import klbench.core.LogSpace;
+import klbench.core.PartialStats;
+import klbench.core.SequenceEvaluation;
+import klbench.core.SequenceModel;
+import klbench.core.Streams;
+import klbench.core.Triple;
+import klbench.core.Truth;
+import klbench.core.ValueFunction;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The sequence engine's speed and memory targets (issue 10), at V = 32,768 with the 15 (value,
+ * rule) pairs k1/k2/k3 × {loss, loss_ratio, reward, reward_total, reward_is}, baseline none, B = 64,
+ * in a 1 GiB heap (the fork's -Xmx1g: an OutOfMemoryError fails the run):
+ *
+ * <ul>
+ *   <li>{@code sequenceExact}: the exact pass of a model of horizon 64 and 64 contexts (4,033 rows,
+ *       each built twice, once per pass, since they are not kept), against {@code
+ *       singleTokenExact}, the exact pass of one row of it, already built (target: at most 2 × rows
+ *       × single-token);
+ *   <li>{@code sequenceOneChunk} and {@code sequenceTenChunks}: the whole evaluation with R = 64 and
+ *       640 batches; their difference is the Monte Carlo cost of 576 batches (2.36 M tokens)
+ *       beyond the exact pass and the row builds both share, against {@code
+ *       singleTokenMonteCarlo}, one-token batches of the same pairs (target: at least half its
+ *       tokens per second). {@code SequenceBenchReport} prints these ratios from the JSON results.
+ * </ul>
+ */
+@State(Scope.Benchmark)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "--add-modules=jdk.incubator.vector"})
+public class SequenceBenchmark {
+  public static final int V = 32_768;
+  public static final int HORIZON = 64;
+  public static final int CONTEXTS = 64;
+  public static final int BATCH = 64;
+
+  /** The 15 pairs of the issue. */
+  public static List<Estimator> pairs() {
+    List<Estimator> out = new ArrayList<>();
+    for (ValueFunction f : new ValueFunction[] {ValueFunction.K1, ValueFunction.K2, ValueFunction.K3}) {
+      for (GradientRule r : new GradientRule[] {GradientRule.LOSS, GradientRule.LOSS_RATIO, GradientRule.REWARD,
+          GradientRule.REWARD_TOTAL, GradientRule.REWARD_IS}) {
+        out.add(Estimator.of(f, r));
+      }
+    }
+    return out;
+  }
+
+  /** Row (t, c): logits uniform in ±3, q and μ perturbations of them, from a stream of (t, c). */
+  public static Triple row(int t, int c) {
+    SplittableRandom r = new SplittableRandom(t * 1_000_003L + c);
+    double[] th = new double[V];
+    double[] tq = new double[V];
+    double[] tm = new double[V];
+    for (int i = 0; i < V; i++) {
+      th[i] = 2 * (r.nextDouble() - 0.5) * 3;
+      tq[i] = th[i] + 0.3 * (r.nextDouble() - 0.5);
+      tm[i] = th[i] + 0.2 * (r.nextDouble() - 0.5);
+    }
+    return Triple.of(LogSpace.logSoftmax(th), LogSpace.logSoftmax(tq), LogSpace.logSoftmax(tm));
+  }
+
+  public static SequenceModel sequenceModel() {
+    return SequenceModel.rebuilt(V, HORIZON, new Contexts(CONTEXTS), SequenceBenchmark::row);
+  }
+
+  @State(Scope.Benchmark)
+  public static class Models {
+    SequenceEvaluation sequence;
+    SequenceEvaluation single;
+    Triple oneRow;
+    org.apache.commons.rng.UniformRandomProvider rng;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      sequence = SequenceEvaluation.prepare(sequenceModel(), pairs(), List.of(1.0), List.of(Baseline.NONE));
+      oneRow = row(1, 0);
+      single = SequenceEvaluation.prepare(oneRow, pairs(), List.of(Baseline.NONE));
+      rng = Streams.derive(3L, "sequence-bench", 0);
+      single.simulate(BATCH, 4, rng); // the one-row tables, outside the measurement
+    }
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @Warmup(iterations = 1)
+  @Measurement(iterations = 2)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public Truth sequenceExact(Models m) {
+    return m.sequence.truth();
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @Warmup(iterations = 1)
+  @Measurement(iterations = 2)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public SequenceEvaluation.Result sequenceOneChunk(Models m) {
+    return m.sequence.evaluate(List.of(BATCH), 64, 1L, "bench");
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @Warmup(iterations = 1)
+  @Measurement(iterations = 2)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public SequenceEvaluation.Result sequenceTenChunks(Models m) {
+    return m.sequence.evaluate(List.of(BATCH), 640, 1L, "bench");
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @Warmup(iterations = 3, time = 2)
+  @Measurement(iterations = 5, time = 2)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  public Truth singleTokenExact(Models m) {
+    return SequenceEvaluation.prepare(m.oneRow, pairs(), List.of(Baseline.NONE)).truth();
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @Warmup(iterations = 3, time = 2)
+  @Measurement(iterations = 5, time = 2)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @OperationsPerInvocation(CoreBenchmark.TOKENS)
+  public PartialStats singleTokenMonteCarlo(Models m) {
+    return m.single.simulate(BATCH, CoreBenchmark.BATCHES, m.rng);
+  }
+}
