@@ -95,6 +95,10 @@ final class ExactPasses {
   double[] capturedGPos;
   double[] capturedGPosFwd;
 
+  /** Scratch of {@link #accumulate}: ā and the added variance per token. */
+  private final double[] abarScratch;
+  private final double[] extraScratch;
+
   // Backward state: the next position's per-context sums.
   private double[] wNext;
   private double[][] uNext;
@@ -136,6 +140,8 @@ final class ExactPasses {
       }
     }
     rhoSecond = anyImportance ? new double[rows] : null;
+    abarScratch = new double[v];
+    extraScratch = new double[v];
     valueMean = new double[lanes.keyCount()];
     valueVar = new double[lanes.keyCount()];
     problems = new String[lanes.estimators.size()];
@@ -579,20 +585,23 @@ final class ExactPasses {
    */
   private void accumulate(double[] s, double dm, Triple tr, double[] z, double[] omega, double[] zvar, double r1, double r2,
       double rhoVar, double base, double meanCoef, double[] gSeq, double[] gFwd, double[] gPos, double[] ms) {
-    double biasSq = s[BIAS_SQ], meanSq = s[MEAN_SQ], meanDotG = s[MEAN_DOT_G];
-    double meanDotGFwd = s[MEAN_DOT_G_FWD], meanDotGPos = s[MEAN_DOT_G_POS], second = s[SECOND];
     double[] mu = tr.mu;
     double[] p = tr.p;
+    double[] abar = abarScratch;
+    double[] extra = extraScratch;
+    // Element-wise first (a loop the JIT vectorises), then the ordered sums.
     for (int y = 0; y < v; y++) {
-      double ax = 0.0;
-      double extra = 0.0;
-      if (mu[y] != 0.0) {
-        double centred = z[y] - base;
-        double o = omega == null ? 1.0 : omega[y];
-        double o2 = o * o;
-        ax = r1 * (o * centred);
-        extra = rhoVar * o2 * centred * centred + r2 * o2 * zvar[y];
-      }
+      double centred = z[y] - base;
+      double o = omega[y];
+      double o2 = o * o;
+      boolean drawn = mu[y] != 0.0;
+      abar[y] = drawn ? r1 * (o * centred) : 0.0;
+      extra[y] = drawn ? rhoVar * o2 * centred * centred + r2 * o2 * zvar[y] : 0.0;
+    }
+    double biasSq = s[BIAS_SQ], meanSq = s[MEAN_SQ], meanDotG = s[MEAN_DOT_G];
+    double meanDotGFwd = s[MEAN_DOT_G_FWD], meanDotGPos = s[MEAN_DOT_G_POS], second = s[SECOND];
+    for (int y = 0; y < v; y++) {
+      double ax = abar[y];
       double m = dm * Math.fma(mu[y], ax, -p[y] * meanCoef);
       double bias = m - gSeq[y];
       biasSq = Math.fma(bias, bias, biasSq);
@@ -601,7 +610,7 @@ final class ExactPasses {
       meanDotGFwd = Math.fma(m, gFwd[y], meanDotGFwd);
       meanDotGPos = Math.fma(m, gPos[y], meanDotGPos);
       double weight = dm * ms[y];
-      second = Math.fma(weight * ax, ax, second) + weight * extra;
+      second = Math.fma(weight * ax, ax, second) + weight * extra[y];
     }
     store(s, biasSq, meanSq, meanDotG, meanDotGFwd, meanDotGPos, second);
   }
