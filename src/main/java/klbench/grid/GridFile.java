@@ -63,7 +63,8 @@ import klbench.input.BadInputException;
  * <p>Beyond INTERFACE.md: an optional top-level {@code description} (free text); a family without
  * parameters may be written as its bare name ({@code - on_policy}); a {@code file} family's {@code
  * column} may be a 0-based index and may be omitted for a one-column file (its canonical text
- * then names the column it resolved to), and Parquet files may end in {@code .pq}. Duplicate
+ * then names the column it resolved to), and Parquet files may end in {@code .pq}; a data file
+ * is long-form when it has a {@code position} column; {@code spread} is at most 10. Duplicate
  * entries in any list are errors, since they would give duplicate config ids; estimators are
  * compared by their canonical names ({@link Estimator#of(String)}), so {@code k3 / loss} duplicates
  * {@code k3/loss}.

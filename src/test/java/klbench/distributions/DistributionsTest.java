@@ -142,7 +142,12 @@ class DistributionsTest {
   }
 
   static double[] normals(String key, int v) {
-    ZigguratSampler.NormalizedGaussian z = ZigguratSampler.NormalizedGaussian.of(Streams.derive(SEED, key, 0));
+    return normals(SEED, key, v);
+  }
+
+  /** The first v standard normals of the stream (seed, key), drawn as the families draw them. */
+  static double[] normals(long seed, String key, int v) {
+    ZigguratSampler.NormalizedGaussian z = ZigguratSampler.NormalizedGaussian.of(Streams.derive(seed, key, 0));
     double[] out = new double[v];
     for (int j = 0; j < v; j++) out[j] = z.sample();
     return out;

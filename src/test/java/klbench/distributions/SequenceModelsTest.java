@@ -21,9 +21,7 @@ import klbench.core.Contexts;
 import klbench.core.LogSpace;
 import klbench.core.Occupancy;
 import klbench.core.SequenceModel;
-import klbench.core.Streams;
 import klbench.core.Triple;
-import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -406,20 +404,15 @@ class SequenceModelsTest {
   }
 
   static double[] normals(String key, int v) {
-    return normals(SEED, key, v);
+    return DistributionsTest.normals(key, v);
   }
 
   static double[] normals(long seed, String key, int v) {
-    ZigguratSampler.NormalizedGaussian z = ZigguratSampler.NormalizedGaussian.of(Streams.derive(seed, key, 0));
-    double[] out = new double[v];
-    for (int j = 0; j < v; j++) out[j] = z.sample();
-    return out;
+    return DistributionsTest.normals(seed, key, v);
   }
 
   static double[] scaled(double c, double[] x) {
-    double[] out = new double[x.length];
-    for (int j = 0; j < x.length; j++) out[j] = c * x[j];
-    return out;
+    return DistributionsTest.scaled(c, x);
   }
 
   static List<Double> boxed(double[] x) {
