@@ -64,7 +64,7 @@ public final class DataFiles {
   public static final class Problem extends RuntimeException {
     private final String field;
 
-    public Problem(String field, String message) {
+    Problem(String field, String message) {
       super(message);
       this.field = field;
     }
