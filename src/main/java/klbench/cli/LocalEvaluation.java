@@ -3,40 +3,45 @@ package klbench.cli;
 import java.util.List;
 import java.util.function.Consumer;
 import klbench.core.Metrics;
-import klbench.core.Triple;
 import klbench.core.SequenceEvaluation;
+import klbench.core.SequenceModel;
 import klbench.distributions.Distributions;
 import klbench.distributions.TripleSpec;
+import klbench.grid.Configuration;
 import klbench.grid.Grid;
 import klbench.results.ResultRow;
 import klbench.results.Rows;
 
 /**
- * Evaluates a grid in this process, one triple after another, with the same core as the Spark job
- * and no Spark: what {@code eval} (and benchmarks) run.
+ * Evaluates a grid in this process, one model of responses after another, with the same core as
+ * the Spark job and no Spark: what {@code eval} (and benchmarks) run.
  */
 public final class LocalEvaluation {
   private LocalEvaluation() {}
 
   /**
-   * Hands each configuration's row to {@code sink}, in {@link Grid#configurations()} order.
+   * Hands each configuration's row to {@code sink}, in {@link Grid#configurations()} order: each
+   * model is built ({@link Distributions#model}) and evaluated for all its batch sizes, estimators,
+   * discounts and baselines in one call, and its rows paired with their configurations by identity
+   * ({@link Rows#ofGroup}).
    *
-   * <p>Timing: a row's {@code elapsed_ms} is its share of the wall time of its triple (building it
-   * and preparing its tables, split over its batch sizes) and of its batch size's evaluation, split
-   * evenly over the (estimator, baseline) pairs that share those tokens; {@code
-   * samples_per_second} is its samples over that share.
+   * <p>Timing: a model's wall time (building it and evaluating it) is split over its batch sizes in
+   * proportion to B, the responses simulated per batch, then evenly over the (estimator, discount,
+   * baseline) of a batch size, which share those responses; {@code samples_per_second} is a row's
+   * samples over its share.
    */
   public static void run(Grid grid, String runId, Consumer<ResultRow> sink) {
+    long allBatches = grid.batchSizes().stream().mapToLong(Integer::longValue).sum();
     for (TripleSpec spec : grid.triples()) {
       long start = System.nanoTime();
-      Triple triple = Distributions.build(spec, grid.seed(), grid.files());
-      SequenceEvaluation evaluation = SequenceEvaluation.prepare(triple, grid.estimators(), grid.baselines());
-      double setupMs = (System.nanoTime() - start) / 1e6 / grid.batchSizes().size();
+      SequenceModel model = Distributions.model(spec, grid.seed(), grid.files());
+      SequenceEvaluation.Result result = SequenceEvaluation.prepare(model, grid.estimators(), grid.discounts(), grid.baselines())
+          .evaluate(grid.batchSizes(), grid.batches(), grid.seed(), spec.key());
+      double modelMs = (System.nanoTime() - start) / 1e6;
       for (int batchSize : grid.batchSizes()) {
-        long t0 = System.nanoTime();
-        List<Metrics> metrics = evaluation.evaluate(batchSize, grid.batches(), grid.seed(), spec.key());
-        double groupMs = setupMs + (System.nanoTime() - t0) / 1e6;
-        Rows.ofGroup(runId, grid.name(), grid.configurations(spec, batchSize), triple.truth(), metrics, groupMs, c -> true)
+        List<Configuration> configs = grid.configurations(spec, batchSize);
+        List<Metrics> metrics = result.metrics().stream().filter(m -> m.batchSize == batchSize).toList();
+        Rows.ofGroup(runId, grid.name(), configs, result.truth(), metrics, modelMs * batchSize / allBatches, c -> true)
             .forEach(sink);
       }
     }

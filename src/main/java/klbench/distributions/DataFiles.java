@@ -26,22 +26,39 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 
 /**
- * Reads one numeric column of a CSV file (with a header row) or a Parquet file, one row per token
- * in token order. The SHA-256 of the file's bytes comes with the values, so that a changed file
- * changes the identity of every configuration that uses it.
+ * Reads numeric columns of a CSV file (with a header row) or a Parquet file: one column, one row per
+ * token in token order (the single-token {@code file} family), or several chosen from the header
+ * (the long-form family's position, context, token and value). The SHA-256 of the file's bytes
+ * comes with the values, so that a changed file changes the identity of every configuration that
+ * uses it.
  *
- * <p>Reads are cached by (absolute path, SHA-256, column): a grid that names one file in several
+ * <p>Reads are cached by (absolute path, SHA-256, columns): a grid that names one file in several
  * families, or is loaded twice in one JVM, parses it once. Values are held through soft references,
  * so a cached 16M-token column does not pin memory the JVM needs.
  *
  * <p>Parquet is read with parquet-hadoop's example {@link Group} reader on a local Hadoop file
- * system, projected onto the one column; no Spark classes are involved.
+ * system, projected onto the chosen columns; no Spark classes are involved.
  */
 public final class DataFiles {
   private DataFiles() {}
 
   /** One column of a data file: its name (from the header or schema), values and SHA-256 (hex). */
   public record ColumnData(String name, double[] values, String sha256) {}
+
+  /** Chosen columns of a data file: their names, values (one array per column) and the file's SHA-256. */
+  public record Columns(List<String> names, double[][] values, String sha256) {}
+
+  /**
+   * Which columns to read, by index, given the file's column names, and what a row is called in
+   * messages ({@code token 3 (line 5)}, {@code row 3 …}); throws {@link Problem}.
+   */
+  @FunctionalInterface
+  public interface Choice {
+    Selection select(List<String> names);
+  }
+
+  /** The columns to read (indices into the file's columns) and the name of a row in messages. */
+  public record Selection(List<Integer> columns, String rowNoun) {}
 
   /** What is wrong with a data file; {@link #field()} says which family key it is about. */
   public static final class Problem extends RuntimeException {
@@ -56,15 +73,27 @@ public final class DataFiles {
     public String field() { return field; }
   }
 
-  private static final Map<String, SoftReference<ColumnData>> CACHE = new ConcurrentHashMap<>();
+  private static final Map<String, SoftReference<Columns>> CACHE = new ConcurrentHashMap<>();
 
   /**
+   * One column, one row per token.
+   *
    * @param column a column name (String), a 0-based index (Integer), or null for a file that has
    *     exactly one column
    * @throws Problem naming what is wrong (missing, empty, unreadable file; no such column; a
    *     value that is not a number or is null)
    */
   public static ColumnData read(Path file, Object column) {
+    Columns c = read(file, names -> new Selection(List.of(resolveColumn(names, column)), "token"));
+    return new ColumnData(c.names().get(0), c.values()[0], c.sha256());
+  }
+
+  /**
+   * The columns {@code choice} picks from the file's column names.
+   *
+   * @throws Problem naming what is wrong
+   */
+  public static Columns read(Path file, Choice choice) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -75,22 +104,24 @@ public final class DataFiles {
     }
     if (bytes.length == 0) throw new Problem("path", "file is empty: " + file);
     String sha = sha256(bytes);
-    String key = file.toAbsolutePath().normalize() + "|" + sha + "|" + column;
-    SoftReference<ColumnData> ref = CACHE.get(key);
-    ColumnData cached = ref == null ? null : ref.get();
-    if (cached != null) return cached;
-
     String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    ColumnData read;
     if (lower.endsWith(".csv")) {
-      read = readCsv(new String(bytes, StandardCharsets.UTF_8), column, sha);
+      return new CsvFile(new String(bytes, StandardCharsets.UTF_8)).read(file, choice, sha);
     } else if (lower.endsWith(".parquet") || lower.endsWith(".pq")) {
-      read = readParquet(file, column, sha);
-    } else {
-      throw new Problem("path", "unknown file type of " + file + " (expected .csv or .parquet)");
+      return readParquet(file, choice, sha);
     }
-    CACHE.put(key, new SoftReference<>(read));
-    return read;
+    throw new Problem("path", "unknown file type of " + file + " (expected .csv or .parquet)");
+  }
+
+  /** The cached read of {@code columns} of the file with {@code sha}, or the read made now. */
+  private static Columns cached(Path file, String sha, Selection selection, java.util.function.Supplier<Columns> read) {
+    String key = file.toAbsolutePath().normalize() + "|" + sha + "|" + selection;
+    SoftReference<Columns> ref = CACHE.get(key);
+    Columns hit = ref == null ? null : ref.get();
+    if (hit != null) return hit;
+    Columns read2 = read.get();
+    CACHE.put(key, new SoftReference<>(read2));
+    return read2;
   }
 
   static String sha256(byte[] bytes) {
@@ -101,29 +132,47 @@ public final class DataFiles {
     }
   }
 
-  private static ColumnData readCsv(String text, Object column, String sha) {
-    if (text.startsWith("\uFEFF")) text = text.substring(1);
-    String[] lines = text.split("\r?\n", -1);
-    int last = lines.length;
-    while (last > 0 && lines[last - 1].isBlank()) last--; // trailing blank lines are not rows
-    if (last == 0) throw new Problem("path", "file has no header row");
-    List<String> header = splitCsv(lines[0]);
-    int index = resolveColumn(header, column);
-    if (last == 1) throw new Problem("path", "file has a header but no rows");
-    double[] values = new double[last - 1];
-    for (int row = 1; row < last; row++) {
-      int token = row - 1;
-      String where = "token " + token + " (line " + (row + 1) + ")";
-      if (lines[row].isBlank()) throw new Problem("path", where + " is blank");
-      List<String> cells = splitCsv(lines[row]);
-      if (cells.size() != header.size()) {
-        throw new Problem("path", where + " has " + cells.size() + " fields, the header has " + header.size());
-      }
-      String cell = cells.get(index);
-      if (cell.isEmpty()) throw new Problem("path", where + " is empty in column '" + header.get(index) + "'");
-      values[token] = parseNumber(cell, where);
+  /** A CSV file's lines: its header, then one row per line up to the last non-blank one. */
+  private static final class CsvFile {
+    final String[] lines;
+    final int last;
+
+    CsvFile(String text) {
+      if (text.startsWith("\uFEFF")) text = text.substring(1);
+      lines = text.split("\r?\n", -1);
+      int n = lines.length;
+      while (n > 0 && lines[n - 1].isBlank()) n--; // trailing blank lines are not rows
+      last = n;
     }
-    return new ColumnData(header.get(index), values, sha);
+
+    Columns read(Path file, Choice choice, String sha) {
+      if (last == 0) throw new Problem("path", "file has no header row");
+      List<String> header = splitCsv(lines[0]);
+      Selection selection = choice.select(header);
+      return cached(file, sha, selection, () -> parse(header, selection.columns(), selection.rowNoun(), sha));
+    }
+
+    private Columns parse(List<String> header, List<Integer> chosen, String rowNoun, String sha) {
+      if (last == 1) throw new Problem("path", "file has a header but no rows");
+      double[][] values = new double[chosen.size()][last - 1];
+      for (int row = 1; row < last; row++) {
+        int index = row - 1;
+        String where = rowNoun + " " + index + " (line " + (row + 1) + ")";
+        if (lines[row].isBlank()) throw new Problem("path", where + " is blank");
+        List<String> cells = splitCsv(lines[row]);
+        if (cells.size() != header.size()) {
+          throw new Problem("path", where + " has " + cells.size() + " fields, the header has " + header.size());
+        }
+        for (int k = 0; k < chosen.size(); k++) {
+          String cell = cells.get(chosen.get(k));
+          if (cell.isEmpty()) throw new Problem("path", where + " is empty in column '" + header.get(chosen.get(k)) + "'");
+          values[k][index] = parseNumber(cell, where);
+        }
+      }
+      List<String> names = new ArrayList<>();
+      for (int c : chosen) names.add(header.get(c));
+      return new Columns(List.copyOf(names), values, sha);
+    }
   }
 
   /** Fields of one CSV line: split on commas, trimmed, with surrounding double quotes removed. */
@@ -153,7 +202,11 @@ public final class DataFiles {
     }
   }
 
-  private static int resolveColumn(List<String> names, Object column) {
+  /**
+   * The index of {@code column} among {@code names}: a name (String), a 0-based index (Integer), or
+   * null for a file that has exactly one column.
+   */
+  static int resolveColumn(List<String> names, Object column) {
     if (column == null) {
       if (names.size() == 1) return 0;
       throw new Problem("column", "is required: the file has " + names.size() + " columns (" + String.join(", ", names) + ")");
@@ -169,7 +222,7 @@ public final class DataFiles {
     return at;
   }
 
-  private static ColumnData readParquet(Path file, Object column, String sha) {
+  private static Columns readParquet(Path file, Choice choice, String sha) {
     Configuration conf = new Configuration();
     org.apache.hadoop.fs.Path hadoopPath = new org.apache.hadoop.fs.Path(file.toAbsolutePath().toUri());
     MessageType schema;
@@ -182,40 +235,61 @@ public final class DataFiles {
     }
     List<String> names = new ArrayList<>();
     for (Type t : schema.getFields()) names.add(t.getName());
-    int index = resolveColumn(names, column);
-    Type field = schema.getType(index);
-    String name = field.getName();
-    if (!field.isPrimitive() || field.isRepetition(Type.Repetition.REPEATED)) {
-      throw new Problem("column", "column '" + name + "' is not a numeric column");
-    }
-    PrimitiveTypeName type = field.asPrimitiveType().getPrimitiveTypeName();
-    if (type != PrimitiveTypeName.DOUBLE && type != PrimitiveTypeName.FLOAT
-        && type != PrimitiveTypeName.INT32 && type != PrimitiveTypeName.INT64) {
-      throw new Problem("column", "column '" + name + "' has type " + type + " (expected double, float, int32 or int64)");
+    Selection selection = choice.select(names);
+    List<Integer> chosen = selection.columns();
+    List<Type> fields = new ArrayList<>();
+    List<PrimitiveTypeName> types = new ArrayList<>();
+    for (int index : chosen) {
+      Type field = schema.getType(index);
+      String name = field.getName();
+      if (!field.isPrimitive() || field.isRepetition(Type.Repetition.REPEATED)) {
+        throw new Problem("column", "column '" + name + "' is not a numeric column");
+      }
+      PrimitiveTypeName type = field.asPrimitiveType().getPrimitiveTypeName();
+      if (type != PrimitiveTypeName.DOUBLE && type != PrimitiveTypeName.FLOAT
+          && type != PrimitiveTypeName.INT32 && type != PrimitiveTypeName.INT64) {
+        throw new Problem("column", "column '" + name + "' has type " + type + " (expected double, float, int32 or int64)");
+      }
+      fields.add(field);
+      types.add(type);
     }
     if (rows == 0) throw new Problem("path", "file has no rows");
     if (rows > Integer.MAX_VALUE) throw new Problem("path", "file has too many rows (" + rows + ")");
+    return cached(file, sha, selection,
+        () -> readParquetRows(file, hadoopPath, conf, schema, fields, types, (int) rows, selection.rowNoun(), sha));
+  }
 
-    conf.set(ReadSupport.PARQUET_READ_SCHEMA, new MessageType(schema.getName(), field).toString());
-    double[] values = new double[(int) rows];
-    int token = 0;
+  private static Columns readParquetRows(Path file, org.apache.hadoop.fs.Path hadoopPath, Configuration conf, MessageType schema,
+      List<Type> fields, List<PrimitiveTypeName> types, int rows, String rowNoun, String sha) {
+    // The projection lists each column once, in the file's order; values are looked up by name.
+    List<Type> projection = new ArrayList<>();
+    for (Type f : schema.getFields()) if (fields.contains(f) && !projection.contains(f)) projection.add(f);
+    conf.set(ReadSupport.PARQUET_READ_SCHEMA, new MessageType(schema.getName(), projection).toString());
+    double[][] values = new double[fields.size()][rows];
+    int row = 0;
     try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), hadoopPath).withConf(conf).build()) {
       for (Group g = reader.read(); g != null; g = reader.read()) {
-        if (token >= values.length) throw new Problem("path", "file has more rows than its footer says (" + rows + ")");
-        if (g.getFieldRepetitionCount(0) == 0) throw new Problem("path", "token " + token + " is null in column '" + name + "'");
-        values[token] = switch (type) {
-          case DOUBLE -> g.getDouble(0, 0);
-          case FLOAT -> g.getFloat(0, 0);
-          case INT32 -> g.getInteger(0, 0);
-          default -> g.getLong(0, 0);
-        };
-        token++;
+        if (row >= rows) throw new Problem("path", "file has more rows than its footer says (" + rows + ")");
+        for (int k = 0; k < fields.size(); k++) {
+          String name = fields.get(k).getName();
+          int at = g.getType().getFieldIndex(name);
+          if (g.getFieldRepetitionCount(at) == 0) throw new Problem("path", rowNoun + " " + row + " is null in column '" + name + "'");
+          values[k][row] = switch (types.get(k)) {
+            case DOUBLE -> g.getDouble(at, 0);
+            case FLOAT -> g.getFloat(at, 0);
+            case INT32 -> g.getInteger(at, 0);
+            default -> g.getLong(at, 0);
+          };
+        }
+        row++;
       }
     } catch (IOException | RuntimeException e) {
       if (e instanceof Problem p) throw p;
       throw new Problem("path", "not a readable Parquet file: " + file + ": " + e.getMessage());
     }
-    if (token != values.length) throw new Problem("path", "file has fewer rows than its footer says (" + token + " of " + rows + ")");
-    return new ColumnData(name, values, sha);
+    if (row != rows) throw new Problem("path", "file has fewer rows than its footer says (" + row + " of " + rows + ")");
+    List<String> names = new ArrayList<>();
+    for (Type f : fields) names.add(f.getName());
+    return new Columns(List.copyOf(names), values, sha);
   }
 }

@@ -56,20 +56,24 @@ public final class Families {
   }
 
   /**
-   * A family spec from alternating names and values, in declared order; integers are widened to
-   * Double so that canonical texts do not depend on how a number was written.
+   * A family spec from alternating names and values, in declared order; an optional parameter
+   * ({@link Family#optionalParameters()}) may be left out, so that it is absent from the canonical
+   * text. Integers are widened to Double so that canonical texts do not depend on how a number was
+   * written.
    */
   public static FamilySpec spec(String family, Object... namesAndValues) {
     Family f = byName(family);
     if (f == null) throw new IllegalArgumentException("unknown family " + family);
     List<String> declared = f.parameters();
-    if (namesAndValues.length != 2 * declared.size()) {
-      throw new IllegalArgumentException(family + " takes " + declared);
-    }
+    if (namesAndValues.length % 2 != 0) throw new IllegalArgumentException(family + " takes " + declared);
     LinkedHashMap<String, Object> params = new LinkedHashMap<>();
+    int next = 0;
     for (int i = 0; i < namesAndValues.length; i += 2) {
       String name = (String) namesAndValues[i];
-      if (!name.equals(declared.get(i / 2))) throw new IllegalArgumentException(family + " takes " + declared + " in that order");
+      int at = declared.indexOf(name);
+      if (at < next) throw new IllegalArgumentException(family + " takes " + declared + " in that order");
+      requireOptional(f, declared.subList(next, at));
+      next = at + 1;
       Object v = namesAndValues[i + 1];
       if (v instanceof Number n) v = n.doubleValue();
       if (v instanceof List<?> l) {
@@ -79,7 +83,14 @@ public final class Families {
       }
       params.put(name, v);
     }
+    requireOptional(f, declared.subList(next, declared.size()));
     return new FamilySpec(family, params);
+  }
+
+  private static void requireOptional(Family f, List<String> leftOut) {
+    for (String name : leftOut) {
+      if (!f.optionalParameters().contains(name)) throw new IllegalArgumentException(f.name() + " needs " + name);
+    }
   }
 
   /** A fixed-size family's length must be a vocabulary size: 2 … {@value #MAX_VOCAB_SIZE}. */

@@ -23,6 +23,12 @@ public record FamilySpec(String family, LinkedHashMap<String, Object> params) im
     return ((Number) params.get(key)).doubleValue();
   }
 
+  /** An optional number ({@link Family#optionalParameters()}), or {@code absent} when it was left out. */
+  public double number(String key, double absent) {
+    Object v = params.get(key);
+    return v == null ? absent : ((Number) v).doubleValue();
+  }
+
   public String text(String key) {
     return (String) params.get(key);
   }

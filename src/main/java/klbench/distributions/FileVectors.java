@@ -10,15 +10,30 @@ import java.util.Map;
  * loaded) and looked up by content, (SHA-256, column), not by path: so it can be broadcast to
  * executors that cannot see the driver's files, and a path that now holds different bytes can never
  * be mistaken for the file the grid was validated against. Immutable once built.
+ *
+ * <p>A single-token file's values are one column of V; a long-form file's are its value column in
+ * row order, V per row (t, c), rows position-major, with their {@link Layout}.
  */
 public final class FileVectors implements Serializable {
-  private static final long serialVersionUID = 1L;
-  private static final FileVectors EMPTY = new FileVectors(Map.of());
+  private static final long serialVersionUID = 2L;
+  private static final FileVectors EMPTY = new FileVectors(Map.of(), Map.of());
 
   private final Map<String, double[]> byKey;
+  private final Map<String, Layout> layouts;
 
-  private FileVectors(Map<String, double[]> byKey) {
+  /** Where row (t, c) of a long-form file's values starts: V tokens per row, rows position-major. */
+  public record Layout(int vocab, SequenceShape shape) implements Serializable {
+    /** The index of token 0 of row (t, c) in the values. */
+    public long offset(int position, int context) {
+      long row = context;
+      for (int t = 1; t < position; t++) row += shape.contexts().at(vocab, t);
+      return row * vocab;
+    }
+  }
+
+  private FileVectors(Map<String, double[]> byKey, Map<String, Layout> layouts) {
     this.byKey = byKey;
+    this.layouts = layouts;
   }
 
   public static FileVectors empty() { return EMPTY; }
@@ -31,6 +46,11 @@ public final class FileVectors implements Serializable {
     return byKey.get(key(sha256, column));
   }
 
+  /** The layout of a long-form file's values, or null for a single-token column (or one not read). */
+  public Layout layout(String sha256, String column) {
+    return layouts.get(key(sha256, column));
+  }
+
   public int size() { return byKey.size(); }
 
   private static String key(String sha256, String column) {
@@ -41,14 +61,24 @@ public final class FileVectors implements Serializable {
 
   public static final class Builder {
     private final Map<String, double[]> byKey = new HashMap<>();
+    private final Map<String, Layout> layouts = new HashMap<>();
 
+    /** A single-token column: V values. */
     public Builder put(String sha256, String column, double[] values) {
       byKey.put(key(sha256, column), values.clone());
+      layouts.remove(key(sha256, column));
+      return this;
+    }
+
+    /** A long-form file's values, laid out as {@code layout} says. */
+    public Builder put(String sha256, String column, double[] values, Layout layout) {
+      byKey.put(key(sha256, column), values.clone());
+      layouts.put(key(sha256, column), layout);
       return this;
     }
 
     public FileVectors build() {
-      return new FileVectors(Collections.unmodifiableMap(new HashMap<>(byKey)));
+      return new FileVectors(Collections.unmodifiableMap(new HashMap<>(byKey)), Collections.unmodifiableMap(new HashMap<>(layouts)));
     }
   }
 }

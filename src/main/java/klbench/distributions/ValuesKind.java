@@ -1,6 +1,7 @@
 package klbench.distributions;
 
 import java.util.Locale;
+import java.util.function.IntFunction;
 import klbench.core.LogSpace;
 
 /**
@@ -20,14 +21,19 @@ public enum ValuesKind {
     return null;
   }
 
-  /** Why {@code values} cannot be of this kind, or null when they can. */
+  /** Why {@code values} cannot be of this kind, or null when they can; entry i is called token i. */
   public String problem(double[] values) {
+    return problem(values, i -> "token " + i);
+  }
+
+  /** The same, entry i called {@code name.apply(i)} in the answer. */
+  public String problem(double[] values, IntFunction<String> name) {
     boolean anyPositive = false;
     for (int i = 0; i < values.length; i++) {
       double v = values[i];
-      if (Double.isNaN(v)) return "token " + i + " is NaN";
-      if (Double.isInfinite(v)) return "token " + i + " is infinite (" + v + ")";
-      if (this == PROBS && v < 0) return "token " + i + " is a negative probability (" + v + ")";
+      if (Double.isNaN(v)) return name.apply(i) + " is NaN";
+      if (Double.isInfinite(v)) return name.apply(i) + " is infinite (" + v + ")";
+      if (this == PROBS && v < 0) return name.apply(i) + " is a negative probability (" + v + ")";
       if (v > 0) anyPositive = true;
     }
     if (this == PROBS && !anyPositive) return "all probabilities are 0";

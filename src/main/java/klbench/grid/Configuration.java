@@ -8,17 +8,27 @@ import klbench.core.Streams;
 import klbench.distributions.TripleSpec;
 
 /**
- * One row of results: an estimator with a baseline, at one batch size and batch count, on one
- * distribution triple, under the grid seed.
+ * One row of results: an estimator with a discount and a baseline, at one batch size and batch
+ * count, on one model of responses (a distribution triple, its horizon and contexts), under the
+ * grid seed.
+ *
+ * @param discount γ of the reward rules (SEQUENCES.md); 1 for single tokens
  */
 public record Configuration(
-    TripleSpec triple, Estimator estimator, Baseline baseline, int batchSize, int batches, long seed)
+    TripleSpec triple, Estimator estimator, double discount, Baseline baseline, int batchSize, int batches, long seed)
     implements Serializable {
 
+  /** A configuration without discount (γ = 1), as every single-token configuration is. */
+  public Configuration(TripleSpec triple, Estimator estimator, Baseline baseline, int batchSize, int batches, long seed) {
+    this(triple, estimator, 1.0, baseline, batchSize, batches, seed);
+  }
+
   /**
-   * Everything that defines the configuration, as text: the seed, the triple, the estimator by its
-   * name and its full definition (so a preset whose definition changes gets new ids), the
-   * baseline, the batch size and count. The leading version changes if this text ever has to.
+   * Everything that defines the configuration, as text: the seed, the model ({@link
+   * TripleSpec#key()}), the estimator by its name and its full definition (so a preset whose
+   * definition changes gets new ids), the discount, the baseline, the batch size and count. The
+   * discount is written only when it is not 1, so that configurations without one keep the ids they
+   * had before discounts existed. The leading version changes if this text ever has to.
    */
   public String canonicalText() {
     return "klbench-config/1"
@@ -30,6 +40,7 @@ public record Configuration(
         + "|clamp_log_ratio=" + estimator.clampLogRatio()
         + "|clamp_value=" + estimator.clampValue()
         + "|ratio_clip=" + estimator.ratioClip()
+        + (discount == 1.0 ? "" : "|discount=" + discount)
         + "|baseline=" + baseline
         + "|batch_size=" + batchSize
         + "|batches=" + batches;
@@ -42,7 +53,7 @@ public record Configuration(
 
   /** The identity of this configuration's metrics in its evaluation ({@link Metrics#key()}). */
   public Metrics.Key metricsKey() {
-    return new Metrics.Key(estimator, 1.0, baseline, batchSize);
+    return new Metrics.Key(estimator, discount, baseline, batchSize);
   }
 
   /** batch_size × batches, the samples column. */

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import klbench.core.Baseline;
+import klbench.core.Contexts;
 import klbench.core.Estimator;
 import klbench.distributions.FamilySpec;
 import klbench.distributions.FileVectors;
@@ -12,24 +13,32 @@ import klbench.distributions.TripleSpec;
 
 /**
  * A loaded and validated grid file ({@link GridFile#load}). The configurations are the product of
- * its lists; {@link #triples()} is that product over the distribution lists, already filtered for
- * the fixed sizes of {@code probs} and {@code file} families.
+ * its lists; {@link #triples()} is that product over the lists that define a model of responses
+ * (vocabulary size, the three families, horizon, contexts), already filtered for what {@code probs}
+ * and {@code file} families fix.
  *
  * @param vocabSizes the sizes as written, or, when the file omits them, the sizes of its
  *     fixed-size policies in order of appearance
+ * @param horizons the horizons as written, or the long-form files' (default [1])
+ * @param contexts the contexts as written, or the long-form files' (default [1])
+ * @param discounts the discounts as written (default [1.0])
  * @param source the grid file as the user named it
  * @param rawText the grid file's text, as given (kept beside the results of a run)
- * @param files the contents of every {@code file} family, for {@code Distributions.build}
+ * @param files the contents of every {@code file} family, for {@code Distributions.model}
+ * @param triples every model: triple, then horizon, then contexts
  */
 public record Grid(
     String name,
     String description,
     long seed,
     List<Integer> vocabSizes,
+    List<Integer> horizons,
+    List<Contexts> contexts,
     List<FamilySpec> policies,
     List<FamilySpec> references,
     List<FamilySpec> behaviours,
     List<Estimator> estimators,
+    List<Double> discounts,
     List<Baseline> baselines,
     List<Integer> batchSizes,
     int batches,
@@ -43,38 +52,47 @@ public record Grid(
   }
 
   /**
-   * Every configuration, in the order triple → batch size → estimator → baseline: the order in
-   * which {@code TripleEvaluation.finish} returns metrics for one (triple, batch size).
+   * Every configuration, in the order model (triple → horizon → contexts) → batch size → estimator
+   * → discount → baseline: per model, the order in which {@code SequenceEvaluation.evaluate}
+   * returns its metrics.
    */
   public List<Configuration> configurations() {
     List<Configuration> out = new ArrayList<>();
-    for (TripleSpec t : triples) {
-      for (int b : batchSizes) out.addAll(configurations(t, b));
-    }
+    for (TripleSpec t : triples) out.addAll(configurations(t));
     return out;
   }
 
-  /** The configurations of one triple and batch size, estimator-major, as {@code finish} orders its metrics. */
-  public List<Configuration> configurations(TripleSpec triple, int batchSize) {
-    List<Configuration> out = new ArrayList<>(estimators.size() * baselines.size());
+  /** The configurations of one model, batch size → estimator → discount → baseline. */
+  public List<Configuration> configurations(TripleSpec model) {
+    List<Configuration> out = new ArrayList<>();
+    for (int b : batchSizes) out.addAll(configurations(model, b));
+    return out;
+  }
+
+  /** The configurations of one model and batch size, estimator → discount → baseline. */
+  public List<Configuration> configurations(TripleSpec model, int batchSize) {
+    List<Configuration> out = new ArrayList<>(estimators.size() * discounts.size() * baselines.size());
     for (Estimator e : estimators) {
-      for (Baseline b : baselines) out.add(new Configuration(triple, e, b, batchSize, batches, seed));
+      for (double g : discounts) {
+        for (Baseline b : baselines) out.add(new Configuration(model, e, g, b, batchSize, batches, seed));
+      }
     }
     return out;
   }
 
   public int configurationCount() {
-    return triples.size() * batchSizes.size() * estimators.size() * baselines.size();
+    return triples.size() * batchSizes.size() * estimators.size() * discounts.size() * baselines.size();
   }
 
   /**
    * A rough size of the work, for a guard before big runs.
    *
-   * @param tokenEstimatorSteps simulated tokens × estimators (each token's coefficient is computed
-   *     once per estimator): Σ over triples and batch sizes of B · R · #estimators
-   * @param vocabSteps O(V) passes: per triple, building it ({@link TripleSpec#buildPasses()}: one,
-   *     plus about 60 for each {@code target_kl} solved) plus one exact pass per (estimator,
-   *     baseline, batch size)
+   * @param tokenEstimatorSteps simulated tokens × lanes (each token's coefficient is computed once
+   *     per (estimator, discount)): Σ over models and batch sizes of B · R · T · #estimators ·
+   *     #discounts
+   * @param vocabSteps O(V) passes: per model, over each of its rows, building it ({@link
+   *     TripleSpec#buildPasses()}: one, plus about 60 for each {@code target_kl} solved) plus one
+   *     exact pass per (estimator, discount, baseline, batch size)
    */
   public record Cost(long tokenEstimatorSteps, long vocabSteps) implements Serializable {}
 
@@ -82,10 +100,11 @@ public record Grid(
   public Cost estimatedCost() {
     long tokens = 0;
     long vocab = 0;
+    long lanes = (long) estimators.size() * discounts.size();
     for (TripleSpec t : triples) {
-      for (int b : batchSizes) tokens = add(tokens, mul(mul(b, batches), estimators.size()));
-      long passes = add(t.buildPasses(), (long) estimators.size() * baselines.size() * batchSizes.size());
-      vocab = add(vocab, mul(t.vocabSize(), passes));
+      for (int b : batchSizes) tokens = add(tokens, mul(mul(mul(b, batches), t.horizon()), lanes));
+      long passes = add(t.buildPasses(), lanes * baselines.size() * batchSizes.size());
+      vocab = add(vocab, mul(mul(t.vocabSize(), t.rows()), passes));
     }
     return new Cost(tokens, vocab);
   }

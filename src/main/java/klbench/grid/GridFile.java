@@ -23,8 +23,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import klbench.core.Baseline;
+import klbench.core.Contexts;
 import klbench.core.Estimator;
 import klbench.core.GradientRule;
+import klbench.core.SequenceModel;
 import klbench.core.ValueFunction;
 import klbench.distributions.Distributions;
 import klbench.distributions.Families;
@@ -34,6 +36,7 @@ import klbench.distributions.FileSource;
 import klbench.distributions.FileVectors;
 import klbench.distributions.ParameterProblem;
 import klbench.distributions.Role;
+import klbench.distributions.SequenceShape;
 import klbench.distributions.TripleSpec;
 import klbench.input.BadInputException;
 
@@ -46,13 +49,22 @@ import klbench.input.BadInputException;
  * its own parameters ({@link Family#read}) and says what it cannot meet on a policy ({@link
  * Family#problemOn}), so this loader knows none of them.
  *
- * <p>Limits: vocabulary sizes 2 … {@value Families#MAX_VOCAB_SIZE} (2^24), batch sizes 1 … {@value
- * #MAX_BATCH_SIZE} (2^24), batches 1 … 2^31 − 1.
+ * <p>Sequences (SEQUENCES.md): {@code horizons}, {@code contexts} and {@code discounts} join the
+ * product; a long-form {@code file} fixes its V, horizon and contexts as a {@code probs} list fixes
+ * V (the lists default to the files', and must contain them when given); files of p, q and μ that
+ * disagree on V, horizon or contexts never combine. Where every horizon is 1 the sequence-only
+ * settings mean nothing and are errors: a discount or contexts other than 1, the rules
+ * reward_token, reward_total and reward_is, a family's {@code spread}.
+ *
+ * <p>Limits: vocabulary sizes 2 … {@value Families#MAX_VOCAB_SIZE} (2^24), horizons 1 … {@value
+ * SequenceModel#MAX_HORIZON}, models of at most {@link SequenceModel#MAX_ROWS} rows (2^22), batch
+ * sizes 1 … {@value #MAX_BATCH_SIZE} (2^24), batches 1 … 2^31 − 1.
  *
  * <p>Beyond INTERFACE.md: an optional top-level {@code description} (free text); a family without
  * parameters may be written as its bare name ({@code - on_policy}); a {@code file} family's {@code
  * column} may be a 0-based index and may be omitted for a one-column file (its canonical text
- * then names the column it resolved to), and Parquet files may end in {@code .pq}. Duplicate
+ * then names the column it resolved to), and Parquet files may end in {@code .pq}; a data file
+ * is long-form when it has a {@code position} column; {@code spread} is at most 10. Duplicate
  * entries in any list are errors, since they would give duplicate config ids; estimators are
  * compared by their canonical names ({@link Estimator#of(String)}), so {@code k3 / loss} duplicates
  * {@code k3/loss}.
@@ -63,8 +75,8 @@ public final class GridFile {
   public static final int MAX_BATCH_SIZE = 1 << 24;
 
   private static final List<String> TOP_KEYS = List.of(
-      "name", "description", "seed", "vocab_sizes", "policies", "references", "behaviours",
-      "estimators", "baselines", "batch_sizes", "batches");
+      "name", "description", "seed", "vocab_sizes", "horizons", "contexts", "policies", "references", "behaviours",
+      "estimators", "discounts", "baselines", "batch_sizes", "batches");
   private static final List<String> ESTIMATOR_KEYS =
       List.of("value", "rule", "clamp_log_ratio", "clamp_value", "ratio_clip");
 
@@ -104,6 +116,10 @@ public final class GridFile {
     final FileSource files;
     /** Sizes of the fixed-size (probs, file) families, once every family is read. */
     final Map<FamilySpec, Integer> fixedSizes = new HashMap<>();
+    /** Horizon and contexts of the long-form files, once every family is read. */
+    final Map<FamilySpec, SequenceShape> fixedShapes = new HashMap<>();
+    /** Every family of the grid with its key path, policies first. */
+    final Map<FamilySpec, String> paths = new LinkedHashMap<>();
 
     Loader(Path source, String text) {
       this.file = source.toString();
@@ -126,11 +142,22 @@ public final class GridFile {
       Map<FamilySpec, String> behaviours = families(top.child("behaviours"), Role.BEHAVIOUR);
       Map<Role, Map<FamilySpec, String>> byRole = Map.of(Role.POLICY, policies, Role.REFERENCE, references, Role.BEHAVIOUR, behaviours);
       FileVectors fileVectors = files.contents().build();
-      for (Map<FamilySpec, String> list : byRole.values()) {
-        for (FamilySpec f : list.keySet()) Families.of(f).fixedSize(f, fileVectors).ifPresent(n -> fixedSizes.put(f, n));
+      for (Map<FamilySpec, String> list : List.of(policies, references, behaviours)) {
+        for (Map.Entry<FamilySpec, String> e : list.entrySet()) {
+          FamilySpec f = e.getKey();
+          paths.putIfAbsent(f, e.getValue());
+          Families.of(f).fixedSize(f, fileVectors).ifPresent(n -> fixedSizes.put(f, n));
+          Families.of(f).fixedShape(f, fileVectors).ifPresent(shape -> fixedShapes.put(f, shape));
+        }
       }
 
+      List<Integer> horizons = horizons(top.child("horizons"));
+      List<Contexts> contexts = contexts(top.child("contexts"));
+      List<Double> discounts = discounts(top.child("discounts"));
       List<Estimator> estimators = estimators(top.child("estimators"));
+      if (horizons.stream().allMatch(t -> t == 1)) {
+        checkSingleTokens(top, contexts, discounts, estimators);
+      }
       List<Baseline> baselines = baselines(top.child("baselines"));
       List<Integer> batchSizes = distinctInts(top.child("batch_sizes"), 1, MAX_BATCH_SIZE);
       int batches = top.child("batches").intIn(1, Integer.MAX_VALUE);
@@ -144,12 +171,13 @@ public final class GridFile {
       YamlNode vocabNode = top.child("vocab_sizes");
       List<Integer> vocabSizes = vocabNode.isMissing() ? null : distinctInts(vocabNode, 2, Families.MAX_VOCAB_SIZE);
       vocabSizes = checkSizes(vocabSizes, vocabNode, policies, references, behaviours);
-      List<TripleSpec> triples = expand(vocabSizes, vocabNode, policies, references, behaviours);
+      List<TripleSpec> triples = expand(vocabSizes, vocabNode, horizons, contexts, top.child("contexts"),
+          policies, references, behaviours);
       checkReachable(triples, seed, fileVectors, byRole);
 
-      return new Grid(name, description, seed, List.copyOf(vocabSizes),
+      return new Grid(name, description, seed, List.copyOf(vocabSizes), List.copyOf(horizons), List.copyOf(contexts),
           List.copyOf(policies.keySet()), List.copyOf(references.keySet()), List.copyOf(behaviours.keySet()),
-          List.copyOf(estimators), List.copyOf(baselines), List.copyOf(batchSizes), batches,
+          List.copyOf(estimators), List.copyOf(discounts), List.copyOf(baselines), List.copyOf(batchSizes), batches,
           file, text, fileVectors, List.copyOf(triples));
     }
 
@@ -266,27 +294,167 @@ public final class GridFile {
       return size == null || size == v;
     }
 
-    List<TripleSpec> expand(List<Integer> sizes, YamlNode vocabNode, Map<FamilySpec, String> policies,
-        Map<FamilySpec, String> references, Map<FamilySpec, String> behaviours) {
+    // ---- sequences -----------------------------------------------------------------------------
+
+    /**
+     * The horizons as written, each of which a long-form file's must be among; when absent, the
+     * long-form files' horizons in order of appearance, else [1].
+     */
+    List<Integer> horizons(YamlNode node) {
+      if (node.isMissing()) return fixedShapeValues(SequenceShape::horizon, List.of(1));
+      List<Integer> given = distinctInts(node, 1, SequenceModel.MAX_HORIZON);
+      for (Map.Entry<FamilySpec, SequenceShape> e : fixedShapes.entrySet()) {
+        int t = e.getValue().horizon();
+        if (!given.contains(t)) {
+          throw new YamlNode(file, paths.get(e.getKey()), null).bad("is a long-form file of horizon " + t + ", but horizons "
+              + given + " does not contain " + t);
+        }
+      }
+      return given;
+    }
+
+    /** The contexts as written (positive integers or tree), each long-form file's among them; else theirs, else [1]. */
+    List<Contexts> contexts(YamlNode node) {
+      if (node.isMissing()) return fixedShapeValues(SequenceShape::contexts, List.of(Contexts.ONE));
+      List<Contexts> given = new ArrayList<>();
+      for (YamlNode n : node.list()) {
+        Contexts c;
+        if (n.isText() && n.string().equals("tree")) {
+          c = Contexts.tree();
+        } else if (n.isInteger() && n.json.canConvertToLong() && n.json.longValue() >= 1) {
+          c = new Contexts(n.json.longValue());
+        } else {
+          throw n.bad("must be a positive integer or tree, got " + n.describe());
+        }
+        int earlier = given.indexOf(c);
+        if (earlier >= 0) throw n.bad("duplicate of " + node.path + "[" + earlier + "] (" + c.id() + ")");
+        given.add(c);
+      }
+      List<String> ids = given.stream().map(Contexts::id).toList();
+      for (Map.Entry<FamilySpec, SequenceShape> e : fixedShapes.entrySet()) {
+        Contexts c = e.getValue().contexts();
+        if (!given.contains(c)) {
+          throw new YamlNode(file, paths.get(e.getKey()), null).bad("is a long-form file of contexts " + c.id() + ", but contexts "
+              + ids + " does not contain " + c.id());
+        }
+      }
+      return given;
+    }
+
+    /** What the long-form files fix, distinct, in order of appearance; {@code otherwise} when there are none. */
+    <T> List<T> fixedShapeValues(Function<SequenceShape, T> value, List<T> otherwise) {
+      LinkedHashSet<T> out = new LinkedHashSet<>();
+      for (FamilySpec f : paths.keySet()) {
+        SequenceShape shape = fixedShapes.get(f);
+        if (shape != null) out.add(value.apply(shape));
+      }
+      return out.isEmpty() ? otherwise : new ArrayList<>(out);
+    }
+
+    /** The discounts γ ∈ (0, 1] as written; [1.0] when absent. */
+    List<Double> discounts(YamlNode node) {
+      if (node.isMissing()) return List.of(1.0);
+      List<Double> out = new ArrayList<>();
+      for (YamlNode n : node.list()) {
+        double g = n.number();
+        if (!(g > 0 && g <= 1)) throw n.bad("must be in (0, 1], got " + g);
+        int earlier = out.indexOf(g);
+        if (earlier >= 0) throw n.bad("duplicate of " + node.path + "[" + earlier + "] (" + g + ")");
+        out.add(g);
+      }
+      return out;
+    }
+
+    /**
+     * With every horizon 1 a response is one token: a discount other than 1, contexts other than
+     * 1, the sequence-only rules and a family's sequence parameter ({@code spread}) would say
+     * something that cannot happen, and are errors rather than rows that silently ignore them.
+     */
+    void checkSingleTokens(YamlNode top, List<Contexts> contexts, List<Double> discounts, List<Estimator> estimators) {
+      String why = " (every horizon is 1: a response is one token)";
+      for (int i = 0; i < discounts.size(); i++) {
+        if (discounts.get(i) != 1.0) {
+          throw top.child("discounts").bad("has " + discounts.get(i) + " at [" + i + "], but a discount other than 1 needs a horizon > 1,"
+              + " since it weighs the later tokens of a response" + why);
+        }
+      }
+      for (int i = 0; i < contexts.size(); i++) {
+        if (!contexts.get(i).equals(Contexts.ONE)) {
+          throw new YamlNode(file, "contexts[" + i + "]", null).bad("is " + contexts.get(i).id()
+              + ", but contexts other than 1 need a horizon > 1, since they tell apart the pasts of later positions" + why);
+        }
+      }
+      for (int i = 0; i < estimators.size(); i++) {
+        GradientRule rule = estimators.get(i).rule();
+        if (rule.sequenceOnly()) {
+          throw new YamlNode(file, "estimators[" + i + "]", null).bad("has rule " + rule.id()
+              + ", which needs a horizon > 1: with one token it is the reward rule" + why);
+        }
+      }
+      for (Map.Entry<FamilySpec, String> e : paths.entrySet()) {
+        String parameter = Families.of(e.getKey()).sequenceParameter(e.getKey());
+        if (parameter != null) {
+          throw new YamlNode(file, e.getValue() + "." + parameter, null).bad("varies the family over the rows of a response,"
+              + " but with every horizon 1 a model has one row" + why);
+        }
+      }
+    }
+
+    /** A long-form file whose horizon or contexts differ from an earlier one of the same triple's. */
+    record Disagreement(FamilySpec family, String problem) {}
+
+    /** The first of p, q and μ whose fixed shape differs from an earlier one's, or null when they agree. */
+    Disagreement disagreement(FamilySpec... families) {
+      FamilySpec first = null;
+      for (FamilySpec f : families) {
+        SequenceShape shape = fixedShapes.get(f);
+        if (shape == null) continue;
+        if (first == null) {
+          first = f;
+        } else if (!shape.equals(fixedShapes.get(first))) {
+          return new Disagreement(f, "is a long-form file of " + shape.describe() + ", but " + paths.get(first) + " is one of "
+              + fixedShapes.get(first).describe() + ": files of p, q and mu must agree on V, horizon and contexts to combine");
+        }
+      }
+      return null;
+    }
+
+    List<TripleSpec> expand(List<Integer> sizes, YamlNode vocabNode, List<Integer> horizons, List<Contexts> contexts,
+        YamlNode contextsNode, Map<FamilySpec, String> policies, Map<FamilySpec, String> references, Map<FamilySpec, String> behaviours) {
       List<TripleSpec> out = new ArrayList<>();
       Set<FamilySpec> used = new HashSet<>();
+      Map<FamilySpec, String> disagreements = new LinkedHashMap<>();
       for (int i = 0; i < sizes.size(); i++) {
         int v = sizes.get(i);
         int before = out.size();
+        for (int j = 0; j < contexts.size(); j++) checkRows(v, horizons, contexts.get(j), contextsNode.isMissing() ? "contexts" : "contexts[" + j + "]");
         for (FamilySpec p : policies.keySet()) {
           if (!fits(p, v)) continue;
           for (FamilySpec q : references.keySet()) {
             if (!fits(q, v)) continue;
             for (FamilySpec mu : behaviours.keySet()) {
               if (!fits(mu, v)) continue;
-              out.add(new TripleSpec(v, p, q, mu));
-              used.add(p);
-              used.add(q);
-              used.add(mu);
+              Disagreement d = disagreement(p, q, mu);
+              if (d != null) {
+                disagreements.putIfAbsent(d.family(), d.problem());
+                continue;
+              }
+              SequenceShape shape = fixedShapes.get(p) != null ? fixedShapes.get(p)
+                  : fixedShapes.get(q) != null ? fixedShapes.get(q) : fixedShapes.get(mu);
+              for (int t : horizons) {
+                for (Contexts n : contexts) {
+                  if (shape != null && !shape.equals(new SequenceShape(t, n))) continue;
+                  out.add(new TripleSpec(v, p, q, mu, t, n));
+                  used.add(p);
+                  used.add(q);
+                  used.add(mu);
+                }
+              }
             }
           }
         }
         if (out.size() == before) {
+          if (!disagreements.isEmpty()) throw firstDisagreement(disagreements);
           String at = vocabNode.isMissing() ? "vocab_sizes" : "vocab_sizes[" + i + "]";
           throw new YamlNode(file, at, null).bad("no (policy, reference, behaviour) combination has " + v
               + " tokens: the fixed-size families (probs, file) of some list all have other sizes");
@@ -294,33 +462,48 @@ public final class GridFile {
       }
       for (Map<FamilySpec, String> role : List.of(policies, references, behaviours)) {
         for (Map.Entry<FamilySpec, String> e : role.entrySet()) {
-          if (!used.contains(e.getKey())) {
-            throw new YamlNode(file, e.getValue(), null).bad("is never used: no combination with the other lists has its "
-                + fixedSizes.get(e.getKey()) + " tokens");
+          if (used.contains(e.getKey())) continue;
+          if (disagreements.containsKey(e.getKey())) {
+            throw new YamlNode(file, e.getValue(), null).bad(disagreements.get(e.getKey()));
           }
+          if (!disagreements.isEmpty()) throw firstDisagreement(disagreements);
+          throw new YamlNode(file, e.getValue(), null).bad("is never used: no combination with the other lists has its "
+              + fixedSizes.get(e.getKey()) + " tokens");
         }
       }
       return out;
     }
 
+    private BadInputException firstDisagreement(Map<FamilySpec, String> disagreements) {
+      Map.Entry<FamilySpec, String> first = disagreements.entrySet().iterator().next();
+      return new YamlNode(file, paths.get(first.getKey()), null).bad(first.getValue());
+    }
+
+    /** A model of V tokens, any of the horizons and {@code contexts} has at most {@link SequenceModel#MAX_ROWS} rows. */
+    void checkRows(int v, List<Integer> horizons, Contexts contexts, String at) {
+      int longest = horizons.stream().mapToInt(Integer::intValue).max().orElse(1);
+      long rows = SequenceModel.rows(v, longest, contexts);
+      if (rows > SequenceModel.MAX_ROWS) {
+        throw new YamlNode(file, at, null).bad("is " + contexts.id() + ", which at V=" + v + " and horizon " + longest + " makes a model of "
+            + (rows == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : Long.toString(rows))
+            + " rows (sum over positions t of min(N, V^(t-1)) contexts), more than the limit of " + SequenceModel.MAX_ROWS + " rows");
+      }
+    }
+
     /**
-     * Every family must be buildable on every policy it meets (a {@code target_kl} must be
-     * reachable on its path: {@link Family#problemOn}). Checked here, on the driver, so that a run
-     * cannot fail half-way through; log p is computed only for the families that ask for it, once
-     * per (policy, V).
+     * Every family must be buildable on every model it is part of (a {@code target_kl} must be
+     * reachable: {@link Family#problemOn}). Checked here, on the driver, so that a run cannot fail
+     * half-way through; each (role, policy, family, V, horizon, contexts) once.
      */
     void checkReachable(List<TripleSpec> triples, long seed, FileVectors fileVectors, Map<Role, Map<FamilySpec, String>> paths) {
-      Map<String, double[]> logPs = new HashMap<>();
       Set<String> checked = new HashSet<>();
       for (TripleSpec t : triples) {
-        String pv = t.policy().canonical() + "|V=" + t.vocabSize();
         for (Role role : Role.values()) {
           FamilySpec f = t.family(role);
-          if (!checked.add(pv + "|" + role.id() + "|" + f.canonical())) continue;
-          ParameterProblem problem = Families.of(f).problemOn(f, () -> Distributions.input(role, f, t.policy(), t.vocabSize(),
-              role == Role.POLICY ? null
-                  : logPs.computeIfAbsent(pv, k -> Distributions.policyLogProbs(t.policy(), t.vocabSize(), seed, fileVectors)),
-              seed, fileVectors));
+          String key = role.id() + "|" + f.canonical() + "|p=" + t.policy().canonical() + "|V=" + t.vocabSize()
+              + "|T=" + t.horizon() + "|contexts=" + t.contexts().id();
+          if (!checked.add(key)) continue;
+          ParameterProblem problem = Families.of(f).problemOn(f, () -> Distributions.input(role, t, seed, fileVectors));
           if (problem != null) throw new YamlNode(file, paths.get(role).get(f) + "." + problem.key(), null).bad(problem.problem());
         }
       }

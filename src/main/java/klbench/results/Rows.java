@@ -22,8 +22,8 @@ public final class Rows {
   private Rows() {}
 
   /**
-   * The rows of configurations evaluated together (one triple and batch size), each paired with
-   * its metrics by identity ({@link Metrics#key()}), never by position. The group's wall time is
+   * The rows of configurations evaluated together (on one model, at one or more batch sizes), each
+   * paired with its metrics by identity ({@link Metrics#key()}), never by position. The group's wall time is
    * split evenly over its configurations, each computed or not; a row's samples per second are
    * its samples over its share.
    *
@@ -49,8 +49,9 @@ public final class Rows {
   }
 
   /**
-   * @param truth the truth of the configuration's triple, or null when it could not be computed
-   * @param m the metrics of this configuration (its estimator, baseline and batch size must match)
+   * @param truth the truth of the configuration's model, or null when it could not be computed
+   * @param m the metrics of this configuration (its estimator, discount, baseline and batch size
+   *     must match)
    * @param elapsedMs wall time attributed to this configuration
    * @param samplesPerSecond simulated tokens per second of wall time
    */
@@ -79,14 +80,18 @@ public final class Rows {
         .set(Column.BASELINE, c.baseline().toString())
         .set(Column.BATCH_SIZE, c.batchSize())
         .set(Column.BATCHES, c.batches())
-        .set(Column.SAMPLES, c.samples());
+        .set(Column.SAMPLES, c.samples())
+        .set(Column.HORIZON, t.horizon())
+        .set(Column.CONTEXTS, t.contexts().id())
+        .set(Column.DISCOUNT, c.discount());
     if (truth != null) {
       r.set(Column.KL, finite(truth.kl()))
           .set(Column.KL_FWD, finite(truth.klFwd()))
           .set(Column.KL_BEHAVIOUR, finite(truth.klBehaviour()))
           .set(Column.ENTROPY, finite(truth.entropy()))
           .set(Column.GRAD_NORM, finite(truth.gradNorm()))
-          .set(Column.GRAD_FWD_NORM, finite(truth.gradFwdNorm()));
+          .set(Column.GRAD_FWD_NORM, finite(truth.gradFwdNorm()))
+          .set(Column.GRAD_FUTURE_SHARE, finite(truth.gradFutureShare()));
     }
     r.set(Column.VALUE_MEAN_EXACT, finite(m.valueMeanExact))
         .set(Column.VALUE_STD_EXACT, finite(m.valueStdExact))
@@ -109,6 +114,8 @@ public final class Rows {
         .set(Column.GRAD_MSE_SE, finite(m.gradMseSe))
         .set(Column.GRAD_REL_BIAS, finite(m.gradRelBias))
         .set(Column.GRAD_REL_RMSE, finite(m.gradRelRmse))
+        .set(Column.GRAD_COS_POS_EXACT, finite(m.gradCosPosExact))
+        .set(Column.GRAD_COS_POS_MC, finite(m.gradCosPosMc))
         .set(Column.VALUE_Z, finite(m.valueZ))
         .set(Column.GRAD_MSE_Z, finite(m.gradMseZ))
         // A row without numbers is neither consistent nor inconsistent.

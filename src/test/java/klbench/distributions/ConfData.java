@@ -38,6 +38,33 @@ public final class ConfData {
     return v;
   }
 
+  /**
+   * conf/data/tree-policy.csv and conf/data/tree-reference.parquet, column logit: long-form files
+   * of the V = 3, horizon 3 tree (1 + 3 + 9 rows of 3 tokens), the size of the 27-response tree
+   * public work enumerates. Rows [position, context, token, logit] in row order; the reference is
+   * the policy moved by a smooth, row-dependent offset.
+   */
+  public static double[][] treeLogits(boolean reference) {
+    java.util.List<double[]> rows = new java.util.ArrayList<>();
+    for (int t = 1; t <= 3; t++) {
+      for (int c = 0; c < Math.pow(3, t - 1); c++) {
+        for (int y = 0; y < 3; y++) {
+          double logit = round(1.2 * Math.sin(0.9 * y + 0.7 * c + 0.3 * t));
+          if (reference) logit = round(logit + 0.5 * Math.cos(1.3 * y + 0.4 * c + t));
+          rows.add(new double[] {t, c, y, logit});
+        }
+      }
+    }
+    return rows.toArray(new double[0][]);
+  }
+
+  /** The columns of {@link #treeLogits}: position, context, token, logit. */
+  static double[][] columns(double[][] rows) {
+    double[][] cols = new double[4][rows.length];
+    for (int i = 0; i < rows.length; i++) for (int k = 0; k < 4; k++) cols[k][i] = rows[i][k];
+    return cols;
+  }
+
   private static double round(double x) {
     return Math.round(x * 1e6) / 1e6; // six decimals, exactly as the CSV prints them
   }
@@ -98,6 +125,9 @@ public final class ConfData {
     for (int j = 0; j < token.length; j++) token[j] = j;
     writeCsv(dir.resolve("policy16.csv"), new String[] {"token", "logit"}, token, logits);
     writeParquet(dir.resolve("behaviour64.parquet"), new String[] {"prob"}, behaviourProbs64());
-    System.out.println(String.format(Locale.ROOT, "wrote %s/policy16.csv and %s/behaviour64.parquet", dir, dir));
+    String[] longForm = {"position", "context", "token", "logit"};
+    writeCsv(dir.resolve("tree-policy.csv"), longForm, columns(treeLogits(false)));
+    writeParquet(dir.resolve("tree-reference.parquet"), longForm, columns(treeLogits(true)));
+    System.out.println(String.format(Locale.ROOT, "wrote policy16.csv, behaviour64.parquet, tree-policy.csv and tree-reference.parquet to %s", dir));
   }
 }

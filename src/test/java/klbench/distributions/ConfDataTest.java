@@ -18,6 +18,21 @@ class ConfDataTest {
   }
 
   @Test
+  void treeFilesAreLongFormOfTheThreeTokenTree() {
+    String[] files = {"tree-policy.csv", "tree-reference.parquet"};
+    for (int f = 0; f < files.length; f++) {
+      DataFiles.Columns d = DataFiles.read(DATA.resolve(files[f]), names -> LongForm.select(names, "logit"));
+      assertEquals(java.util.List.of("position", "context", "token", "logit"), d.names());
+      double[][] expected = ConfData.columns(ConfData.treeLogits(f == 1));
+      for (int k = 0; k < 4; k++) assertArrayEquals(expected[k], d.values()[k], files[f]);
+      LongForm.Table table = LongForm.of(d.values(), ValuesKind.LOGITS);
+      assertEquals(new SequenceShape(3, klbench.core.Contexts.tree()), table.layout().shape());
+      assertEquals(3, table.layout().vocab());
+      assertEquals(39, table.values().length);
+    }
+  }
+
+  @Test
   void behaviourParquet() {
     DataFiles.ColumnData d = DataFiles.read(DATA.resolve("behaviour64.parquet"), "prob");
     assertArrayEquals(ConfData.behaviourProbs64(), d.values());

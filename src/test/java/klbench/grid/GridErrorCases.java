@@ -99,6 +99,38 @@ public final class GridErrorCases {
     return replace("  - uniform: {}", "  - file: " + body);
   }
 
+  /**
+   * The rows of a long-form file of a model of V tokens, a horizon and contexts (0: tree), one
+   * (position, context, token, value) per line without the header: every row of the model.
+   */
+  static List<String> longRows(int v, int horizon, long contexts) {
+    List<String> out = new ArrayList<>();
+    for (int t = 1; t <= horizon; t++) {
+      long h = (long) Math.pow(v, t - 1);
+      if (contexts != 0) h = Math.min(h, contexts);
+      for (int c = 0; c < h; c++) {
+        for (int y = 0; y < v; y++) out.add(t + "," + c + "," + y + "," + (0.1 * (y + 1) + 0.01 * c + 0.05 * t));
+      }
+    }
+    return out;
+  }
+
+  static String longCsv(List<String> rows) {
+    return "position,context,token,value\n" + String.join("\n", rows) + "\n";
+  }
+
+  /** The base grid with a long-form policy file at V = 3 in place of uniform. */
+  static String withLongPolicy(String body) {
+    return withFilePolicy(body).replace("vocab_sizes: [16]", "vocab_sizes: [3]");
+  }
+
+  /** The rows of the V = 3, horizon 2 tree with {@code edit} applied. */
+  static Consumer<Path> treeFile(java.util.function.UnaryOperator<List<String>> edit) {
+    return csv("p.csv", longCsv(edit.apply(new ArrayList<>(longRows(3, 2, 0)))));
+  }
+
+  static final String SEQUENCE = "horizons: [2]\ncontexts: [tree]\n";
+
   static Case c(String name, String text, String key, String problem) {
     return new Case(name, text, NO_FILES, key, problem);
   }
@@ -248,6 +280,101 @@ public final class GridErrorCases {
     all.add(f("behaviour file missing", replace("on_policy: {}", "file: {path: mu.csv}"), NO_FILES, "behaviours[0].file.path", "file not found"));
     all.add(f("reference file length conflicts", replace("target_kl: {kl: 0.1}", "file: {path: q.csv, kind: logprobs}"),
         csv("q.csv", csvColumn("lp", "-1", "-1")), "references[0].file", "has 2 tokens, but vocab_sizes [16] does not contain 2"));
+    // --- sequence keys (SEQUENCES.md)
+    all.add(c("horizon 0", BASE + "horizons: [0]\n", "horizons[0]", "must be between 1 and 4096, got 0"));
+    all.add(c("horizon beyond the limit", BASE + "horizons: [4097]\n", "horizons[0]", "must be between 1 and 4096, got 4097"));
+    all.add(c("horizons not a list", BASE + "horizons: 8\n", "horizons", "must be a list, got integer 8"));
+    all.add(c("duplicate horizon", BASE + "horizons: [2, 8, 2]\n", "horizons[2]", "duplicate of horizons[0] (2)"));
+    all.add(c("contexts neither a number nor tree", BASE + "horizons: [2]\ncontexts: [forest]\n", "contexts[0]", "must be a positive integer or tree, got string 'forest'"));
+    all.add(c("contexts 0", BASE + "horizons: [2]\ncontexts: [0]\n", "contexts[0]", "must be a positive integer or tree, got integer 0"));
+    all.add(c("contexts negative", BASE + "horizons: [2]\ncontexts: [4, -3]\n", "contexts[1]", "must be a positive integer or tree, got integer -3"));
+    all.add(c("contexts a fraction", BASE + "horizons: [2]\ncontexts: [1.5]\n", "contexts[0]", "must be a positive integer or tree, got number 1.5"));
+    all.add(c("duplicate contexts", BASE + "horizons: [2]\ncontexts: [tree, 4, tree]\n", "contexts[2]", "duplicate of contexts[0] (tree)"));
+    all.add(c("discount 0", BASE + "horizons: [2]\ndiscounts: [0]\n", "discounts[0]", "must be in (0, 1], got 0.0"));
+    all.add(c("discount above 1", BASE + "horizons: [2]\ndiscounts: [1.0, 1.5]\n", "discounts[1]", "must be in (0, 1], got 1.5"));
+    all.add(c("discount negative", BASE + "horizons: [2]\ndiscounts: [-0.9]\n", "discounts[0]", "must be in (0, 1], got -0.9"));
+    all.add(c("discount a string", BASE + "horizons: [2]\ndiscounts: [high]\n", "discounts[0]", "must be a number, got string 'high'"));
+    all.add(c("duplicate discount", BASE + "horizons: [2]\ndiscounts: [0.9, 1, 0.9]\n", "discounts[2]", "duplicate of discounts[0] (0.9)"));
+    all.add(c("spread negative", replace("on_policy: {}", "perturb: {delta: 0.3, spread: -1}") + SEQUENCE, "behaviours[0].perturb.spread", "must be >= 0, got -1.0"));
+    all.add(c("spread too large", replace("target_kl: {kl: 0.1}", "target_kl: {kl: 0.1, spread: 11}") + SEQUENCE, "references[0].target_kl.spread", "must be <= 10.0"));
+    // what makes no sense when every response is one token
+    all.add(c("discount with every horizon 1", BASE + "discounts: [1.0, 0.9]\n", "discounts", "has 0.9 at [1], but a discount other than 1 needs a horizon > 1"));
+    all.add(c("contexts with every horizon 1", BASE + "horizons: [1]\ncontexts: [1, 64]\n", "contexts[1]", "is 64, but contexts other than 1 need a horizon > 1"));
+    all.add(c("tree with every horizon 1", BASE + "contexts: [tree]\n", "contexts[0]", "is tree, but contexts other than 1 need a horizon > 1"));
+    all.add(c("reward_token with every horizon 1", replace("  - k1/loss", "  - k1/reward_token"), "estimators[0]", "has rule reward_token, which needs a horizon > 1"));
+    all.add(c("reward_total with every horizon 1", replace("  - k1/loss", "  - k1/loss\n  - {value: k3, rule: reward_total}"), "estimators[1]", "has rule reward_total, which needs a horizon > 1"));
+    all.add(c("reward_is with every horizon 1", replace("  - k1/loss", "  - k2/reward_is"), "estimators[0]", "has rule reward_is, which needs a horizon > 1"));
+    all.add(c("spread with every horizon 1", replace("on_policy: {}", "perturb: {delta: 0.3, spread: 0.5}"), "behaviours[0].perturb.spread", "varies the family over the rows of a response, but with every horizon 1"));
+    // models too large
+    all.add(c("tree too large", BASE + "horizons: [2, 64]\ncontexts: [1, tree]\n", "contexts[1]",
+        "is tree, which at V=16 and horizon 64 makes a model of more than 9223372036854775807 rows"));
+    all.add(c("too many contexts", BASE + "horizons: [4096]\ncontexts: [2048]\n", "contexts[0]",
+        "is 2048, which at V=16 and horizon 4096 makes a model of 8382737 rows (sum over positions t of min(N, V^(t-1)) contexts), more than the limit of 4194304 rows"));
+    // target_kl over a model
+    all.add(c("behaviour target_kl above the bound over a model", replace("on_policy: {}", "target_kl: {kl: 50}") + SEQUENCE,
+        "behaviours[0].target_kl.kl", "must be < "));
+    all.add(c("behaviour target_kl no delta reaches",
+        "name: t\nseed: 13\nvocab_sizes: [3]\nhorizons: [3]\ncontexts: [tree]\npolicies:\n  - gaussian: {sigma: 2.0}\n"
+            + "references:\n  - uniform: {}\nbehaviours:\n  - target_kl: {kl: 0.8}\nestimators: [k1/loss]\nbaselines: [none]\n"
+            + "batch_sizes: [4]\nbatches: 10\n",
+        "behaviours[0].target_kl.kl", "is out of reach for policy gaussian(sigma=2.0) at V=3, horizon 3, contexts tree: no delta gives KL(M||P) = 3 * kl"));
+    all.add(c("reference target_kl from a one-hot policy over a model",
+        replace("  - uniform: {}\n  - gaussian: {sigma: 1.0}", "  - probs: {values: [0, 0, 1, 0]}").replace("vocab_sizes: [16]", "vocab_sizes: [4]") + SEQUENCE,
+        "references[0].target_kl.kl", "every row of p that responses reach has one token of positive probability"));
+    // long-form files
+    all.add(f("long-form row missing", withLongPolicy("{path: p.csv}"), treeFile(r -> {
+      r.remove("2,1,2," + (0.3 + 0.01 + 0.1));
+      return r;
+    }), "policies[0].file.path", "(position=2, context=1, token=2) is missing"));
+    all.add(f("long-form row repeated", withLongPolicy("{path: p.csv}"), treeFile(r -> {
+      r.add(r.get(4));
+      return r;
+    }), "policies[0].file.path", "(position=2, context=0, token=1) is repeated (rows 4 and 12)"));
+    all.add(f("long-form whole context missing", withLongPolicy("{path: p.csv}"), csv("p.csv", longCsv(longRows(3, 3, 0).stream()
+        .filter(l -> !l.startsWith("2,1,")).toList())), "policies[0].file.path", "(position=2, context=1, token=0) is missing"));
+    all.add(f("long-form unknown value column", withLongPolicy("{path: p.csv, column: logit}"), treeFile(r -> r),
+        "policies[0].file.column", "no column 'logit' (the file has position, context, token, value)"));
+    all.add(f("long-form value column a key", withLongPolicy("{path: p.csv, column: token}"), treeFile(r -> r),
+        "policies[0].file.column", "'token' is a key column of a long-form file, not its values"));
+    all.add(f("long-form without a context column", withLongPolicy("{path: p.csv}"), csv("p.csv", "position,token,value\n1,0,0.5\n1,1,0.2\n"),
+        "policies[0].file.path", "needs the columns position, context and token; it has position, token, value"));
+    all.add(f("long-form NaN", withLongPolicy("{path: p.csv}"), treeFile(r -> {
+      r.set(6, "2,1,0,NaN");
+      return r;
+    }), "policies[0].file.path", "(position=2, context=1, token=0) is NaN (kind logits)"));
+    all.add(f("long-form infinite", withLongPolicy("{path: p.csv, kind: logprobs}"), treeFile(r -> {
+      r.set(0, "1,0,0,-inf");
+      return r;
+    }), "policies[0].file.path", "(position=1, context=0, token=0) is infinite (-Infinity) (kind logprobs)"));
+    all.add(f("long-form row of zero probabilities", withLongPolicy("{path: p.csv, kind: probs}"), treeFile(r -> {
+      for (int y = 0; y < 3; y++) r.set(9 + y, "2,2," + y + ",0");
+      return r;
+    }), "policies[0].file.path", "row (position=2, context=2): all probabilities are 0 (kind probs)"));
+    all.add(f("long-form position not whole", withLongPolicy("{path: p.csv}"), treeFile(r -> {
+      r.set(0, "1.5,0,0,0.1");
+      return r;
+    }), "policies[0].file.path", "row 0: position must be a whole number from 1 to 4096, got 1.5"));
+    all.add(f("long-form position 0", withLongPolicy("{path: p.csv}"), treeFile(r -> {
+      r.set(1, "0,0,1,0.1");
+      return r;
+    }), "policies[0].file.path", "row 1: position must be a whole number from 1 to 4096, got 0.0"));
+    all.add(f("long-form context beyond the tree", withLongPolicy("{path: p.csv}"), treeFile(r -> {
+      for (int y = 0; y < 3; y++) r.add("2,3," + y + ",0.5");
+      return r;
+    }), "policies[0].file.path", "position 2 has contexts up to 3, but a model of V=3 with contexts tree (from position 2, the last) has 3 there"));
+    all.add(f("long-form horizon not in horizons", withLongPolicy("{path: p.csv}") + "horizons: [3]\n", treeFile(r -> r),
+        "policies[0].file", "is a long-form file of horizon 2, but horizons [3] does not contain 2"));
+    all.add(f("long-form contexts not in contexts", withLongPolicy("{path: p.csv}") + "horizons: [2]\ncontexts: [1, 2]\n", treeFile(r -> r),
+        "policies[0].file", "is a long-form file of contexts tree, but contexts [1, 2] does not contain tree"));
+    all.add(f("long-form size not in vocab_sizes", withFilePolicy("{path: p.csv}").replace("vocab_sizes: [16]", "vocab_sizes: [4]"), treeFile(r -> r),
+        "policies[0].file", "has 3 tokens, but vocab_sizes [4] does not contain 3"));
+    all.add(f("long-form files of p and q disagree",
+        withLongPolicy("{path: p.csv}").replace("target_kl: {kl: 0.1}", "file: {path: q.csv}") + "horizons: [2]\ncontexts: [2, tree]\n",
+        dir -> {
+          treeFile(r -> r).accept(dir);
+          csv("q.csv", longCsv(longRows(3, 2, 2))).accept(dir);
+        },
+        "references[0].file", "is a long-form file of horizon 2, contexts 2, but policies[0].file is one of horizon 2, contexts tree: files of p, q and mu must agree"));
     return all.stream().map(Arguments::of);
   }
 

@@ -8,13 +8,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import klbench.core.Baseline;
+import klbench.core.Contexts;
 import klbench.core.Estimator;
 import klbench.core.GradientRule;
+import klbench.core.Metrics;
 import klbench.core.Presets;
 import klbench.core.ValueFunction;
 import klbench.distributions.ConfData;
@@ -278,6 +282,149 @@ class GridFileTest {
     assertEquals((16L + 1024L) * (18 * passesPerTriple + targetPasses), cost.vocabSteps());
   }
 
+  /** conf/grid-seed.yaml of main (commit 9bcebae), whose config_ids a run of main wrote. */
+  static final String MAIN_SEED_GRID = String.join("\n",
+      "name: seed",
+      "seed: 20261126",
+      "vocab_sizes: [16, 1024]",
+      "policies:",
+      "  - gaussian: {sigma: 1.0}",
+      "references:",
+      "  - target_kl: {kl: 1.0}",
+      "  - target_kl: {kl: 0.1}",
+      "  - target_kl: {kl: 0.01}",
+      "  - target_kl: {kl: 0.001}",
+      "behaviours:",
+      "  - on_policy: {}",
+      "estimators:",
+      "  - k1/loss",
+      "  - k2/loss",
+      "  - k3/loss",
+      "baselines: [none, \"const(-1)\", \"const(-0.5)\", \"const(0.5)\", \"const(1)\"]",
+      "batch_sizes: [1, 64]",
+      "batches: 2000",
+      "");
+
+  /**
+   * Single-token grids keep their config_ids: those of conf/grid-seed.yaml as {@code eval --json}
+   * of main (9bcebae) wrote them, by position in the grid's order, whether or not the grid spells
+   * out the sequence keys at their defaults.
+   */
+  @Test
+  void singleTokenGridsKeepTheConfigIdsOfMain(@TempDir Path dir) throws IOException {
+    Map<Integer, String> main = Map.of(
+        0, "fc4598ba50712a5baa4c2dd5e3f2601e",
+        1, "4c41613152ef470365e27ca421143f79",
+        7, "3141f9d0671c0a2d908c45110a65a36a",
+        64, "d1afdd4a75aa8e51ba2d3a2b93ebb3c0",
+        121, "d1ce5fa19c14c82c4ee21588d2900c6b",
+        239, "715dd04f82faf026b9a40b4def4cffbf");
+    List<String> ids = ids(load(dir, MAIN_SEED_GRID));
+    assertEquals(240, ids.size());
+    for (Map.Entry<Integer, String> e : main.entrySet()) assertEquals(e.getValue(), ids.get(e.getKey()), "configuration " + e.getKey());
+    Grid explicit = load(dir, MAIN_SEED_GRID + "horizons: [1]\ncontexts: [1]\ndiscounts: [1.0]\n");
+    assertEquals(ids, ids(explicit));
+    assertEquals(List.of(1), explicit.horizons());
+    assertEquals(List.of(Contexts.ONE), explicit.contexts());
+    assertEquals(List.of(1.0), explicit.discounts());
+  }
+
+  static final String SEQUENCE_GRID = String.join("\n",
+      "name: responses",
+      "seed: 11",
+      "vocab_sizes: [3]",
+      "horizons: [1, 4]",
+      "contexts: [1, tree]",
+      "policies:",
+      "  - gaussian: {sigma: 1}",
+      "references:",
+      "  - target_kl: {kl: 0.05, spread: 0.5}",
+      "behaviours:",
+      "  - on_policy: {}",
+      "  - perturb: {delta: 0.2, spread: 0}",
+      "estimators:",
+      "  - k1/reward",
+      "  - k1/reward_is",
+      "discounts: [1.0, 0.9]",
+      "baselines: [none, oracle]",
+      "batch_sizes: [2, 8]",
+      "batches: 30",
+      "");
+
+  @Test
+  void sequenceKeysJoinTheProductInOrder(@TempDir Path dir) throws IOException {
+    Grid g = load(dir, SEQUENCE_GRID);
+    assertEquals(List.of(1, 4), g.horizons());
+    assertEquals(List.of(Contexts.ONE, Contexts.tree()), g.contexts());
+    assertEquals(List.of(1.0, 0.9), g.discounts());
+    assertEquals("target_kl(kl=0.05, spread=0.5)", g.references().get(0).canonical());
+    assertEquals("perturb(delta=0.2)", g.behaviours().get(1).canonical(), "spread 0 is left out");
+    // models: triple, then horizon, then contexts
+    List<TripleSpec> t = g.triples();
+    assertEquals(2 * 2 * 2, t.size());
+    FamilySpec p = g.policies().get(0);
+    FamilySpec q = g.references().get(0);
+    assertEquals(new TripleSpec(3, p, q, g.behaviours().get(0), 1, Contexts.ONE), t.get(0));
+    assertEquals(new TripleSpec(3, p, q, g.behaviours().get(0), 1, Contexts.tree()), t.get(1));
+    assertEquals(new TripleSpec(3, p, q, g.behaviours().get(0), 4, Contexts.ONE), t.get(2));
+    assertEquals(new TripleSpec(3, p, q, g.behaviours().get(0), 4, Contexts.tree()), t.get(3));
+    assertEquals(new TripleSpec(3, p, q, g.behaviours().get(1), 1, Contexts.ONE), t.get(4));
+    // per model: batch size, estimator, discount, baseline (SequenceEvaluation.evaluate's order)
+    List<Configuration> c = g.configurations();
+    assertEquals(8 * 2 * 2 * 2 * 2, c.size());
+    assertEquals(c.size(), g.configurationCount());
+    Estimator reward = g.estimators().get(0);
+    Estimator rewardIs = g.estimators().get(1);
+    assertEquals(new Configuration(t.get(0), reward, 1.0, Baseline.NONE, 2, 30, 11L), c.get(0));
+    assertEquals(new Configuration(t.get(0), reward, 1.0, Baseline.ORACLE, 2, 30, 11L), c.get(1));
+    assertEquals(new Configuration(t.get(0), reward, 0.9, Baseline.NONE, 2, 30, 11L), c.get(2));
+    assertEquals(new Configuration(t.get(0), rewardIs, 1.0, Baseline.NONE, 2, 30, 11L), c.get(4));
+    assertEquals(new Configuration(t.get(0), reward, 1.0, Baseline.NONE, 8, 30, 11L), c.get(8));
+    assertEquals(new Configuration(t.get(1), reward, 1.0, Baseline.NONE, 2, 30, 11L), c.get(16));
+    assertEquals(c.subList(16, 32), g.configurations(t.get(1)));
+    assertEquals(c.subList(24, 32), g.configurations(t.get(1), 8));
+    assertEquals(new Metrics.Key(reward, 0.9, Baseline.NONE, 2), c.get(2).metricsKey());
+  }
+
+  @Test
+  void horizonContextsAndDiscountAreInTheIdOnlyWhereTheyAreNotOne(@TempDir Path dir) throws IOException {
+    Grid g = load(dir, SEQUENCE_GRID);
+    List<Configuration> c = g.configurations();
+    Set<String> ids = new HashSet<>(ids(g));
+    assertEquals(c.size(), ids.size(), "horizon, contexts and discount tell configurations apart");
+    TripleSpec single = g.triples().get(0);
+    TripleSpec tree = g.triples().get(3);
+    assertEquals("V=3|p=gaussian(sigma=1.0)|q=target_kl(kl=0.05, spread=0.5)|mu=on_policy()", single.key());
+    assertEquals(single.key() + "|T=4|contexts=tree", tree.key());
+    assertEquals(single.key() + "|contexts=tree", g.triples().get(1).key());
+    assertEquals(single.key() + "|T=4", g.triples().get(2).key());
+    assertTrue(c.get(2).canonicalText().contains("|ratio_clip=null|discount=0.9|baseline=none|"), c.get(2).canonicalText());
+    assertTrue(!c.get(0).canonicalText().contains("discount"), c.get(0).canonicalText());
+    assertEquals(new Configuration(single, g.estimators().get(0), Baseline.NONE, 2, 30, 11L).configId(), c.get(0).configId());
+  }
+
+  @Test
+  void spreadZeroIsTheFamilyWithoutSpread(@TempDir Path dir) throws IOException {
+    String zero = SEQUENCE_GRID.replace("target_kl: {kl: 0.05, spread: 0.5}", "target_kl: {kl: 0.05, spread: 0}");
+    String none = SEQUENCE_GRID.replace("target_kl: {kl: 0.05, spread: 0.5}", "target_kl: {kl: 0.05}");
+    Grid a = load(dir, zero);
+    assertEquals("target_kl(kl=0.05)", a.references().get(0).canonical());
+    assertEquals(ids(a), ids(load(dir, none)));
+    assertTrue(!new HashSet<>(ids(a)).removeAll(ids(load(dir, SEQUENCE_GRID))), "a spread renews every id it touches");
+  }
+
+  @Test
+  void estimatedCostCountsRowsHorizonsAndDiscounts(@TempDir Path dir) throws IOException {
+    Grid g = load(dir, SEQUENCE_GRID);
+    Grid.Cost cost = g.estimatedCost();
+    // per behaviour: horizons 1 (twice: two contexts) and 4 (twice); lanes = 2 estimators x 2 discounts
+    long tokens = 2L * (1 + 1 + 4 + 4) * (2 + 8) * 30 * 4;
+    assertEquals(tokens, cost.tokenEstimatorSteps());
+    long rows = 1 + 1 + 4 + (1 + 3 + 9 + 27); // T=1 (two contexts), T=4 with one context, T=4 tree
+    long passes = 1 + 60 /* target_kl */ + 4L * 2 * 2; // + lanes x baselines x batch sizes
+    assertEquals(2 * 3 * rows * passes, cost.vocabSteps());
+  }
+
   @Test
   void descriptionIsOptional(@TempDir Path dir) throws IOException {
     assertNull(load(dir, GRID.replace("description: a test grid\n", "")).description());
@@ -294,8 +441,10 @@ class GridFileTest {
     }
     List<String> registered = Families.all().stream().map(Family::name).toList();
     assertTrue(families.containsAll(registered), "missing families: " + registered.stream().filter(f -> !families.contains(f)).toList());
+    // the sequence-only rules are errors where every horizon is 1
+    boolean sequences = g.horizons().stream().anyMatch(t -> t > 1);
     Set<GradientRule> rules = g.estimators().stream().map(Estimator::rule).collect(Collectors.toSet());
-    assertEquals(Set.of(GradientRule.values()), rules);
+    assertEquals(Arrays.stream(GradientRule.values()).filter(r -> sequences || !r.sequenceOnly()).collect(Collectors.toSet()), rules);
     Set<ValueFunction> values = g.estimators().stream().map(Estimator::value).collect(Collectors.toSet());
     assertEquals(Set.of(ValueFunction.values()), values);
     Set<Baseline.Kind> kinds = g.baselines().stream().map(Baseline::kind).collect(Collectors.toSet());

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import klbench.core.Baseline;
+import klbench.core.Contexts;
 import klbench.core.Estimator;
 import klbench.core.GradientRule;
 import klbench.core.Metrics;
@@ -76,6 +77,43 @@ class RowsTest {
       String column = f.getName().replaceAll("([A-Z])", "_$1").toLowerCase();
       assertEquals(f.get(fullMetrics()), r.get(Tables.columns(List.of(column)).get(0)), column);
     }
+  }
+
+  @Test
+  void aSequenceConfigurationFillsTheSequenceColumns() throws Exception {
+    TripleSpec model = new TripleSpec(16, TRIPLE.policy(), TRIPLE.reference(), TRIPLE.behaviour(), 8, Contexts.tree());
+    Configuration c = new Configuration(model, ESTIMATOR, 0.9, Baseline.constant(-0.5), 8, 300, 42L);
+    Metrics m = new Metrics(ESTIMATOR, 0.9, Baseline.constant(-0.5), 8, 300);
+    m.gradCosPosExact = 0.25;
+    m.gradCosPosMc = 0.26;
+    Truth truth = new Truth(0.8, 0.9, 0.0, 20.0, 0.3, 0.35, 0.4);
+    ResultRow r = Rows.of("r", "n", c, truth, m, 1, 1);
+    assertEquals(8, r.get(Column.HORIZON));
+    assertEquals("tree", r.get(Column.CONTEXTS));
+    assertEquals(0.9, r.get(Column.DISCOUNT));
+    assertEquals(0.4, r.get(Column.GRAD_FUTURE_SHARE));
+    assertEquals(0.25, r.get(Column.GRAD_COS_POS_EXACT));
+    assertEquals(0.26, r.get(Column.GRAD_COS_POS_MC));
+    assertEquals(c.configId(), r.get(Column.CONFIG_ID));
+    assertTrue(!c.configId().equals(CONFIG.configId()));
+    // a count of contexts is written as the number; a future share that does not exist (G_seq = 0) as null
+    Configuration counted = new Configuration(new TripleSpec(16, TRIPLE.policy(), TRIPLE.reference(), TRIPLE.behaviour(), 8, new Contexts(64)),
+        ESTIMATOR, 0.9, Baseline.constant(-0.5), 8, 300, 42L);
+    ResultRow s = Rows.of("r", "n", counted, new Truth(0.0, 0.0, 0.0, 20.0, 0.0, 0.0), m, 1, 1);
+    assertEquals("64", s.get(Column.CONTEXTS));
+    assertNull(s.get(Column.GRAD_FUTURE_SHARE));
+    // the same estimator, baseline and batch size under another discount is another configuration's metrics
+    Metrics undiscounted = new Metrics(ESTIMATOR, 1.0, Baseline.constant(-0.5), 8, 300);
+    assertThrows(IllegalArgumentException.class, () -> Rows.of("r", "n", c, truth, undiscounted, 1, 1));
+  }
+
+  @Test
+  void aSingleTokenRowSaysHorizonOneContextsOneDiscountOne() throws Exception {
+    ResultRow r = Rows.of("r", "n", CONFIG, TRUTH, fullMetrics(), 1, 1);
+    assertEquals(1, r.get(Column.HORIZON));
+    assertEquals("1", r.get(Column.CONTEXTS));
+    assertEquals(1.0, r.get(Column.DISCOUNT));
+    assertEquals(0.0, r.get(Column.GRAD_FUTURE_SHARE), "one token has no future");
   }
 
   @Test
