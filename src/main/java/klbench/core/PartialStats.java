@@ -25,7 +25,9 @@ import java.util.List;
  * next chunks ({@code later} must start where this one ends), and {@link #foldInChunkOrder} is the
  * one left fold every caller uses.
  */
-public final class PartialStats {
+public final class PartialStats implements java.io.Serializable {
+  private static final long serialVersionUID = 2L;
+
   final int batchSize;
   /** The chunks summarised: [firstChunk, endChunk). */
   final int firstChunk;

@@ -20,7 +20,9 @@ import java.util.Arrays;
  *
  * A token-only lane's P_x and Q_x follow from N_x and the row, so they are not kept.
  */
-final class PositionStats {
+final class PositionStats implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   final long[] keys;
   final long[] counts;
   /** L per [entry * lanes + lane], or null when no baseline is loo. */
