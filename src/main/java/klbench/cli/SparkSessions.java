@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
-import java.util.regex.Pattern;
 import klbench.input.BadInputException;
 import org.apache.spark.sql.SparkSession;
 
@@ -28,8 +27,6 @@ import org.apache.spark.sql.SparkSession;
 final class SparkSessions {
   static final String EMBEDDED = "local[*]";
   private static final int CONNECT_TIMEOUT_MS = 3_000;
-  private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|[1-9]\\d*)(,[1-9]\\d*)?\\])?");
-  private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[[1-9]\\d*,[1-9]\\d*,[1-9]\\d*\\]");
 
   private SparkSessions() {}
 
@@ -40,10 +37,6 @@ final class SparkSessions {
     return submitted != null ? submitted : EMBEDDED;
   }
 
-  static boolean isLocal(String master) {
-    return master.startsWith("local");
-  }
-
   /**
    * Checks a master URL: its form, and for {@code spark://} and {@code k8s://} that something
    * listens at its address.
@@ -51,7 +44,7 @@ final class SparkSessions {
    * @throws BadInputException naming --master
    */
   static void check(String master) {
-    if (LOCAL.matcher(master).matches() || LOCAL_CLUSTER.matcher(master).matches()) return;
+    if (Masters.isLocal(master)) return;
     if (master.startsWith("spark://")) {
       String problem = null;
       for (String hostPort : master.substring("spark://".length()).split(",")) {
@@ -103,7 +96,7 @@ final class SparkSessions {
     String master = effectiveMaster(masterOption);
     SparkSession.Builder builder = SparkSession.builder().appName("klbench");
     if (masterOption != null || System.getProperty("spark.master") == null) builder.master(master);
-    if (isLocal(master)) {
+    if (Masters.isLocal(master)) {
       Properties defaults = embeddedDefaults();
       for (String key : defaults.stringPropertyNames()) {
         if (System.getProperty(key) == null) builder.config(key, defaults.getProperty(key).trim());

@@ -8,8 +8,7 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * The live progress line of a run, on stderr: configurations finished out of the total, the share
  * of simulated tokens, the elapsed time. Executors add to two accumulators, which the driver sees
- * as tasks finish (a third counts the CPU time of that work, for the summary); a daemon thread
- * prints them, rewriting one line on a terminal and a new line
+ * as tasks finish; a daemon thread prints them, rewriting one line on a terminal and a new line
  * now and then otherwise. Quiet runs (tests) pass no stream.
  */
 final class Progress implements AutoCloseable {
@@ -19,8 +18,6 @@ final class Progress implements AutoCloseable {
 
   final LongAccumulator tokens;
   final LongAccumulator configurations;
-  /** CPU time of the executor threads in klbench's own functions (not shown; for the summary). */
-  final LongAccumulator coreCpuNanos;
   private final long totalTokens;
   private final long totalConfigurations;
   private final PrintStream out;
@@ -33,7 +30,6 @@ final class Progress implements AutoCloseable {
   Progress(SparkContext sc, long totalTokens, long totalConfigurations, PrintStream out) {
     this.tokens = sc.longAccumulator("klbench tokens simulated");
     this.configurations = sc.longAccumulator("klbench configurations finished");
-    this.coreCpuNanos = sc.longAccumulator("klbench executor CPU nanoseconds");
     this.totalTokens = Math.max(1, totalTokens);
     this.totalConfigurations = totalConfigurations;
     this.out = out;

@@ -1,0 +1,81 @@
+package klbench.spark;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import klbench.core.Metrics;
+import klbench.core.PartialStats;
+import klbench.core.Triple;
+import klbench.core.TripleEvaluation;
+import klbench.distributions.Distributions;
+import klbench.grid.Configuration;
+import klbench.grid.Grid;
+import klbench.results.ResultRow;
+import klbench.results.Rows;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * The rows one task makes: each (triple, batch size) it finishes becomes rows (as {@code eval}
+ * makes them), which go straight into the task's own Parquet file ({@link Staging}) and into its
+ * {@link RowSummary}; at the end the task publishes the file and reports.
+ */
+final class TaskRows {
+  private final RunJob.Job job;
+  private final String fileName;
+  private final LongAccumulator configurations;
+  private final RowSummary summary = new RowSummary();
+  private final long cpuStart = threadCpuNanos();
+  private Staging.RowFile file;
+  private long rowNanos;
+
+  TaskRows(RunJob.Job job, String fileName, LongAccumulator configurations) {
+    this.job = job;
+    this.fileName = fileName;
+    this.configurations = configurations;
+  }
+
+  /** The triple's tables, built on this executor: deterministic, so any task may build them. */
+  static TripleEvaluation prepare(Grid g, int tripleIndex) {
+    Triple triple = Distributions.build(g.triples().get(tripleIndex), g.seed(), g.files());
+    return TripleEvaluation.prepare(triple, g.estimators(), g.baselines());
+  }
+
+  /**
+   * The rows of one (triple, batch size) from all its chunks, folded: a row's time is its share of
+   * the group's ({@code nanos} so far plus finishing), its samples per second are over that share.
+   * Configurations already in the results (--resume) get no row.
+   */
+  void finish(int tripleIndex, TripleEvaluation eval, PartialStats all, long nanos) throws IOException {
+    Grid g = job.grid();
+    long t0 = System.nanoTime();
+    List<Metrics> metrics = eval.finish(all.batchSize(), g.batches(), all);
+    long groupNanos = nanos + System.nanoTime() - t0;
+    List<Configuration> configs = g.configurations(g.triples().get(tripleIndex), all.batchSize());
+    List<ResultRow> rows = Rows.ofGroup(job.runId(), g.name(), configs, eval.triple().truth(), metrics, groupNanos / 1e6,
+        c -> !job.done().contains(c.configId()));
+    if (!rows.isEmpty() && file == null) file = job.staging().open(fileName);
+    for (ResultRow r : rows) {
+      file.write(r);
+      summary.add(r);
+    }
+    rowNanos += groupNanos * rows.size() / configs.size();
+    configurations.add(configs.size());
+  }
+
+  /** Publishes the file (if any row was written) and reports. */
+  TaskReport report() throws IOException {
+    List<String> files = file == null ? List.of() : List.of(file.publish());
+    long rows = file == null ? 0 : file.rows();
+    long writeNanos = file == null ? 0 : file.nanos();
+    return new TaskReport(files, rows, threadCpuNanos() - cpuStart, rowNanos, writeNanos, summary);
+  }
+
+  /** Drops the file of a task that fails. */
+  void discard() {
+    if (file != null) file.discard();
+  }
+
+  static long threadCpuNanos() {
+    return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+  }
+}
