@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import klbench.input.BadInputException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -103,6 +106,23 @@ final class SparkSessions {
       }
     }
     return builder.getOrCreate();
+  }
+
+  /**
+   * The Hadoop configuration a session on {@code master} will have, before any session starts:
+   * Hadoop's own files (core-site.xml, hdfs-site.xml on the classpath, e.g. from HADOOP_CONF_DIR),
+   * then every {@code spark.hadoop.*} setting (spark-submit's, and for embedded runs
+   * conf/spark-defaults.conf's), as Spark builds it. Checks that read --grid or --out use it.
+   */
+  static Configuration hadoopConfiguration(String master) {
+    SparkConf conf = new SparkConf(); // every spark.* system property, as spark-submit sets them
+    if (Masters.isLocal(master)) {
+      Properties defaults = embeddedDefaults();
+      for (String key : defaults.stringPropertyNames()) {
+        if (!conf.contains(key)) conf.set(key, defaults.getProperty(key).trim());
+      }
+    }
+    return SparkHadoopUtil.get().newConfiguration(conf);
   }
 
   /** conf/spark-defaults.conf of the klbench folder ({@code -Dklbench.home}, else the working folder). */

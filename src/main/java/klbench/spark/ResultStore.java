@@ -72,7 +72,12 @@ public final class ResultStore {
 
   /** True when runs have been committed under {@code out}; needs no Spark session. */
   public static boolean hasResults(String out, Configuration hadoop) throws IOException {
-    return at(null, hadoop, out).hasResults();
+    return at(hadoop, out).hasResults();
+  }
+
+  /** The store at {@code out} without a Spark session: its files only, not {@link #read}. */
+  public static ResultStore at(Configuration hadoop, String out) throws IOException {
+    return at(null, hadoop, out);
   }
 
   public Path out() { return out; }
@@ -111,6 +116,15 @@ public final class ResultStore {
     Set<String> ids = new HashSet<>();
     for (Row r : read().select("config_id").distinct().collectAsList()) ids.add(r.getString(0));
     return ids;
+  }
+
+  /** A file of the run's record folder, {@code runs/<run_id>/<name>}, or null when there is none. */
+  public byte[] readRunFile(String runId, String name) throws IOException {
+    Path file = new Path(runDir(runId), name);
+    if (!fs.exists(file)) return null;
+    try (java.io.InputStream in = fs.open(file)) {
+      return in.readAllBytes();
+    }
   }
 
   /** Writes a file of the run's record folder, {@code runs/<run_id>/<name>}, replacing it. */

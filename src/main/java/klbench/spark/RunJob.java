@@ -58,8 +58,13 @@ public final class RunJob {
    * @param resume skip configurations whose config_id is already in {@code <out>/results}
    * @param partitions simulation tasks (at most; never more than there are chunks), or 0 for two per core
    * @param progress where the live progress line goes, or null for none
+   * @param runId the run's id, or null for a new one ({@link #newRunId})
    */
-  public record Options(String out, boolean resume, int partitions, PrintStream progress) {}
+  public record Options(String out, boolean resume, int partitions, PrintStream progress, String runId) {
+    public Options(String out, boolean resume, int partitions, PrintStream progress) {
+      this(out, resume, partitions, progress, null);
+    }
+  }
 
   /**
    * What a run did.
@@ -85,7 +90,7 @@ public final class RunJob {
 
   public static Outcome run(SparkSession spark, Grid grid, Options options) throws IOException {
     long start = System.nanoTime();
-    String runId = newRunId();
+    String runId = options.runId() != null ? options.runId() : newRunId();
     ResultStore store = ResultStore.at(spark, options.out());
     if (options.resume()) spark.sparkContext().setJobDescription("klbench resume: the config_ids in " + store.resultsDir());
     Remaining remaining = Remaining.of(grid, options.resume() ? store.configIds() : Set.of());
@@ -189,8 +194,13 @@ public final class RunJob {
   private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** True for a string that can name a run's folders: letters, digits, '-', '_' and '.', not starting with '.' or '_'. */
+  public static boolean isRunId(String id) {
+    return id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+  }
+
   /** A new run id: UTC start time and 24 random bits, e.g. {@code 20261126-150336-3fa2c1}. */
-  static String newRunId() {
+  public static String newRunId() {
     return RUN_TIME.format(Instant.now()) + "-" + String.format("%06x", RANDOM.nextInt(1 << 24));
   }
 }
