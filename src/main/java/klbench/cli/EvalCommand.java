@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import klbench.grid.Grid;
+import klbench.grid.GridFile;
 import klbench.input.BadInputException;
 import klbench.results.Column;
 import klbench.results.JsonLines;
@@ -43,7 +44,7 @@ public final class EvalCommand implements Callable<Integer> {
     List<Column> selected = selectedColumns();
     // No Spark here, but the same Hadoop configuration a session would have (spark.hadoop.* included).
     Configuration hadoop = SparkSessions.hadoopConfiguration(SparkSessions.EMBEDDED);
-    Grid g = GridInput.load(Locations.grid(grid, "eval.yaml", hadoop), hadoop);
+    Grid g = GridFile.load(Locations.grid(grid, "eval.yaml", hadoop), hadoop);
     String runId = UUID.randomUUID().toString();
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

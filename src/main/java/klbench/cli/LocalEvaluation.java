@@ -6,8 +6,8 @@ import klbench.core.Metrics;
 import klbench.core.Triple;
 import klbench.core.TripleEvaluation;
 import klbench.distributions.Distributions;
+import klbench.distributions.TripleSpec;
 import klbench.grid.Grid;
-import klbench.grid.TripleSpec;
 import klbench.results.ResultRow;
 import klbench.results.Rows;
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import klbench.grid.Grid;
+import klbench.grid.GridFile;
 import klbench.input.BadInputException;
 import klbench.plan.WorkPlan;
 import klbench.spark.ResultStore;
@@ -69,7 +70,7 @@ public final class RunCommand implements Callable<Integer> {
     Configuration hadoop = SparkSessions.hadoopConfiguration(effectiveMaster);
     String gridLocation = Locations.grid(grid, "grid.yaml", hadoop);
     String outLocation = Locations.out(out);
-    Grid g = GridInput.load(gridLocation, hadoop);
+    Grid g = GridFile.load(gridLocation, hadoop);
     if (partitions < 0) throw new BadInputException(null, "--partitions", "must be >= 0, got " + partitions);
     if (runId != null && !RunJob.isRunId(runId)) {
       throw new BadInputException(null, "--run-id", "'" + runId + "' is not a run id (letters, digits, '-', '_', '.')");

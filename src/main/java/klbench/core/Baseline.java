@@ -9,6 +9,12 @@ package klbench.core;
  *   <li>{@code loo}: b_i is the mean coefficient of the other B − 1 tokens of the batch;
  *   <li>{@code oracle}: b = E_μ[a], exact.
  * </ul>
+ *
+ * Every baseline is written as one shift of the coefficient, a′ = κ a + s ({@link #scale},
+ * {@link #tokenOnlyOffset}, {@link #looOffset}): κ = 1 and s a constant for the token-only
+ * baselines; for loo, a_i − (Σ_j a_j − a_i)/(B − 1) = κ a_i + s with κ = B/(B − 1) and
+ * s = −Σ_j a_j/(B − 1), the same for every token of the batch. This is the only place κ and s are
+ * defined; the exact and Monte Carlo passes expand their sums in them.
  */
 public record Baseline(Kind kind, double constant) implements java.io.Serializable {
 
@@ -48,6 +54,30 @@ public record Baseline(Kind kind, double constant) implements java.io.Serializab
         throw new IllegalArgumentException(
             "unknown baseline '" + text + "' (expected none, loo, oracle or const(c))");
     }
+  }
+
+  /** κ of a′ = κa + s: B/(B − 1) for loo, 1 for every other baseline. */
+  public double scale(int batchSize) {
+    return kind == Kind.LOO ? (double) batchSize / (batchSize - 1) : 1.0;
+  }
+
+  /**
+   * s of a′ = a + s for a token-only baseline: none 0, const(c) c, oracle −E_μ[a].
+   *
+   * @param meanCoef E_μ[a] of the estimator's coefficient
+   */
+  public double tokenOnlyOffset(double meanCoef) {
+    return switch (kind) {
+      case NONE -> 0.0;
+      case CONST -> constant;
+      case ORACLE -> -meanCoef;
+      case LOO -> throw new IllegalArgumentException("loo's offset depends on the batch: see looOffset");
+    };
+  }
+
+  /** s of loo's a′ = κa + s for one batch: −Σ_i a_i/(B − 1), from the batch's sum of coefficients. */
+  public static double looOffset(int batchSize, double batchSum) {
+    return -batchSum / (batchSize - 1);
   }
 
   /** True when the coefficient still depends on the token alone, so exact metrics exist. */

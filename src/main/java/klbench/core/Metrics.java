@@ -49,7 +49,7 @@ public final class Metrics implements Serializable {
 
   /**
    * Null, or, on a row that is not consistent, why Monte Carlo cannot be expected to agree with
-   * exact: more than {@code TripleEvaluation.TAIL_SHARE} of an exact variance comes from tokens
+   * exact: more than {@code Consistency.TAIL_SHARE} of an exact variance comes from tokens
    * expected fewer than once in the run's samples (μ(x)·B·R &lt; 1), so a finite run almost never
    * sees what dominates it.
    */

@@ -68,6 +68,64 @@ public final class PartialStats implements Serializable {
     this.errM2 = errM2;
   }
 
+  /** Statistics of batches that drew no tokens: those of an infeasible triple, or no batches at all. */
+  static PartialStats withoutTokens(int batchSize, int chunk, int estimators, int baselines, long batches, boolean loo) {
+    return new PartialStats(batchSize, chunk, estimators, baselines, batches, new int[0], new long[0],
+        loo ? new double[0] : null, new double[estimators * baselines], new double[estimators * baselines]);
+  }
+
+  /**
+   * The accept side of the accumulator: one chunk's batches, in order. Each batch brings its
+   * squared errors d_b per (estimator, baseline), folded into the running mean and sum of squared
+   * deviations by Welford's update, and, with loo, its shifts and distinct tokens; {@link #result}
+   * then takes the chunk's token counts. {@link #merge} is the combine side.
+   */
+  static final class Accumulator {
+    private final int batchSize;
+    private final int chunk;
+    private final int estimators;
+    private final int baselines;
+    private final LooLog looLog;
+    private final double[] errMean;
+    private final double[] errM2;
+    private long batches;
+
+    /** @param looLog the chunk's log of loo shifts, or null when no baseline is loo */
+    Accumulator(int batchSize, int chunk, int estimators, int baselines, LooLog looLog) {
+      this.batchSize = batchSize;
+      this.chunk = chunk;
+      this.estimators = estimators;
+      this.baselines = baselines;
+      this.looLog = looLog;
+      this.errMean = new double[estimators * baselines];
+      this.errM2 = new double[estimators * baselines];
+    }
+
+    /**
+     * The next batch: its d_b per [e * baselines + j], and for loo its shift per estimator and
+     * its n distinct tokens with their counts.
+     */
+    void accept(double[] batchErrors, double[] looShift, int[] tokens, double[] counts, int n) {
+      long seen = ++batches;
+      for (int idx = 0; idx < errMean.length; idx++) {
+        double err = batchErrors[idx];
+        double delta = err - errMean[idx];
+        errMean[idx] += delta / seen;
+        errM2[idx] += delta * (err - errMean[idx]);
+      }
+      if (looLog != null) looLog.addBatch(looShift, tokens, counts, n);
+    }
+
+    /**
+     * The chunk's statistics, given its distinct tokens (ascending) and their counts over every
+     * batch, from a vocabulary of {@code vocab} tokens.
+     */
+    PartialStats result(int[] tokens, long[] counts, int vocab) {
+      double[] loo = looLog == null ? null : looLog.rows(tokens, vocab);
+      return new PartialStats(batchSize, chunk, estimators, baselines, batches, tokens, counts, loo, errMean, errM2);
+    }
+  }
+
   public long batches() { return batches; }
 
   public int batchSize() { return batchSize; }

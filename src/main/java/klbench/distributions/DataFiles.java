@@ -3,8 +3,6 @@ package klbench.distributions;
 import java.io.IOException;
 import java.lang.ref.SoftReference;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,12 +28,13 @@ import org.apache.parquet.schema.Type;
  * in token order. The SHA-256 of the file's bytes comes with the values, so that a changed file
  * changes the identity of every configuration that uses it.
  *
- * <p>Reads are cached by (absolute path, SHA-256, column): a grid that names one file in several
+ * <p>Reads are cached by (path, SHA-256, column): a grid that names one file in several
  * families, or is loaded twice in one JVM, parses it once. Values are held through soft references,
  * so a cached 16M-token column does not pin memory the JVM needs.
  *
- * <p>Parquet is read with parquet-hadoop's example {@link Group} reader on a local Hadoop file
- * system, projected onto the one column; no Spark classes are involved.
+ * <p>Files are read through Hadoop's {@code FileSystem} (a local path, {@code hdfs://}, …). Parquet
+ * is read with parquet-hadoop's example {@link Group} reader, projected onto the one column; no
+ * Spark classes are involved.
  */
 public final class DataFiles {
   private DataFiles() {}
@@ -65,29 +64,35 @@ public final class DataFiles {
    *     value that is not a number or is null)
    */
   public static ColumnData read(Path file, Object column) {
+    return read(new org.apache.hadoop.fs.Path(file.toAbsolutePath().toUri()), new Configuration(), column);
+  }
+
+  /** {@link #read(Path, Object)} on any Hadoop file system, with the configuration given. */
+  public static ColumnData read(org.apache.hadoop.fs.Path file, Configuration hadoop, Object column) {
+    String shown = shown(file);
     byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new Problem("path", "file not found: " + file);
-    } catch (IOException e) {
-      throw new Problem("path", "cannot read " + file + ": " + e.getMessage());
+    try (java.io.InputStream in = file.getFileSystem(hadoop).open(file)) {
+      bytes = in.readAllBytes();
+    } catch (java.io.FileNotFoundException e) {
+      throw new Problem("path", "file not found: " + shown);
+    } catch (IOException | RuntimeException e) {
+      throw new Problem("path", "cannot read " + shown + ": " + e.getMessage());
     }
-    if (bytes.length == 0) throw new Problem("path", "file is empty: " + file);
+    if (bytes.length == 0) throw new Problem("path", "file is empty: " + shown);
     String sha = sha256(bytes);
-    String key = file.toAbsolutePath().normalize() + "|" + sha + "|" + column;
+    String key = file + "|" + sha + "|" + column;
     SoftReference<ColumnData> ref = CACHE.get(key);
     ColumnData cached = ref == null ? null : ref.get();
     if (cached != null) return cached;
 
-    String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    String lower = file.getName().toLowerCase(Locale.ROOT);
     ColumnData read;
     if (lower.endsWith(".csv")) {
       read = readCsv(new String(bytes, StandardCharsets.UTF_8), column, sha);
     } else if (lower.endsWith(".parquet") || lower.endsWith(".pq")) {
-      read = readParquet(file, column, sha);
+      read = readParquet(file, hadoop, column, sha);
     } else {
-      throw new Problem("path", "unknown file type of " + file + " (expected .csv or .parquet)");
+      throw new Problem("path", "unknown file type of " + shown + " (expected .csv or .parquet)");
     }
     CACHE.put(key, new SoftReference<>(read));
     return read;
@@ -169,9 +174,15 @@ public final class DataFiles {
     return at;
   }
 
-  private static ColumnData readParquet(Path file, Object column, String sha) {
-    Configuration conf = new Configuration();
-    org.apache.hadoop.fs.Path hadoopPath = new org.apache.hadoop.fs.Path(file.toAbsolutePath().toUri());
+  /** A file as messages name it: a local file by its path, another by its URI. */
+  private static String shown(org.apache.hadoop.fs.Path file) {
+    java.net.URI uri = file.toUri();
+    return uri.getScheme() == null || uri.getScheme().equals("file") ? uri.getPath() : file.toString();
+  }
+
+  private static ColumnData readParquet(org.apache.hadoop.fs.Path hadoopPath, Configuration hadoop, Object column, String sha) {
+    Configuration conf = new Configuration(hadoop);
+    String file = shown(hadoopPath);
     MessageType schema;
     long rows;
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(hadoopPath, conf))) {

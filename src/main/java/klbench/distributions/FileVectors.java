@@ -4,8 +4,6 @@ import java.io.Serializable;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
-import klbench.grid.Families;
-import klbench.grid.FamilySpec;
 
 /**
  * The contents of every {@code file} family of a grid, read once (on the driver, when the grid is
@@ -25,17 +23,12 @@ public final class FileVectors implements Serializable {
 
   public static FileVectors empty() { return EMPTY; }
 
-  /** The raw column values (as in the file, before the kind is applied) of a {@code file} family. */
-  public double[] values(FamilySpec fileFamily) {
-    if (!Families.FILE.equals(fileFamily.family())) {
-      throw new IllegalArgumentException("not a file family: " + fileFamily.canonical());
-    }
-    double[] v = byKey.get(key((String) fileFamily.params().get("sha256"), (String) fileFamily.params().get("column")));
-    if (v == null) {
-      throw new IllegalStateException("the contents of " + fileFamily.canonical()
-          + " were not read: build file families with the FileVectors of their grid (Grid.files())");
-    }
-    return v;
+  /**
+   * The raw column values (as in the file, before the kind is applied) of the column named {@code
+   * column} of the file whose SHA-256 starts with {@code sha256}, or null when they were not read.
+   */
+  public double[] values(String sha256, String column) {
+    return byKey.get(key(sha256, column));
   }
 
   public int size() { return byKey.size(); }

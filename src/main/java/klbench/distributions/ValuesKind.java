@@ -41,4 +41,17 @@ public enum ValuesKind {
     for (int i = 0; i < values.length; i++) logs[i] = Math.log(values[i]);
     return LogSpace.logSoftmax(logs);
   }
+
+  /**
+   * {@link #toLogProbs(double[])} of values that must number {@code v} and be of this kind;
+   * {@code owner} names them in the error.
+   */
+  double[] toLogProbs(double[] values, int v, String owner) {
+    if (values.length != v) {
+      throw new IllegalArgumentException(owner + " has " + values.length + " tokens, not V=" + v);
+    }
+    String problem = problem(values);
+    if (problem != null) throw new IllegalArgumentException(owner + ": " + problem);
+    return toLogProbs(values);
+  }
 }

@@ -5,6 +5,7 @@ import klbench.core.Baseline;
 import klbench.core.Estimator;
 import klbench.core.Metrics;
 import klbench.core.Streams;
+import klbench.distributions.TripleSpec;
 
 /**
  * One row of results: an estimator with a baseline, at one batch size and batch count, on one

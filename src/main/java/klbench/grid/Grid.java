@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import klbench.core.Baseline;
 import klbench.core.Estimator;
+import klbench.distributions.FamilySpec;
 import klbench.distributions.FileVectors;
+import klbench.distributions.TripleSpec;
 
 /**
  * A loaded and validated grid file ({@link GridFile#load}). The configurations are the product of
@@ -63,45 +65,5 @@ public record Grid(
 
   public int configurationCount() {
     return triples.size() * batchSizes.size() * estimators.size() * baselines.size();
-  }
-
-  /**
-   * A rough size of the work, for a guard before big runs.
-   *
-   * @param tokenEstimatorSteps simulated tokens × estimators (each token's coefficient is computed
-   *     once per estimator): Σ over triples and batch sizes of B · R · #estimators
-   * @param vocabSteps O(V) passes: per triple, building it (about 60 passes for each {@code
-   *     target_kl} solved) plus one exact pass per (estimator, baseline, batch size)
-   */
-  public record Cost(long tokenEstimatorSteps, long vocabSteps) implements Serializable {}
-
-  /** See {@link Cost}; saturates at Long.MAX_VALUE. */
-  public Cost estimatedCost() {
-    long tokens = 0;
-    long vocab = 0;
-    for (TripleSpec t : triples) {
-      for (int b : batchSizes) tokens = add(tokens, mul(mul(b, batches), estimators.size()));
-      long passes = 1 + (long) estimators.size() * baselines.size() * batchSizes.size();
-      if (t.reference().family().equals(Families.TARGET_KL)) passes += 60;
-      if (t.behaviour().family().equals(Families.TARGET_KL)) passes += 60;
-      vocab = add(vocab, mul(t.vocabSize(), passes));
-    }
-    return new Cost(tokens, vocab);
-  }
-
-  private static long mul(long a, long b) {
-    try {
-      return Math.multiplyExact(a, b);
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
-    }
-  }
-
-  private static long add(long a, long b) {
-    try {
-      return Math.addExact(a, b);
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
-    }
   }
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -21,23 +23,31 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import klbench.core.Baseline;
 import klbench.core.Estimator;
 import klbench.core.GradientRule;
-import klbench.core.Presets;
 import klbench.core.ValueFunction;
-import klbench.distributions.DataFiles;
 import klbench.distributions.Distributions;
+import klbench.distributions.Families;
+import klbench.distributions.Family;
+import klbench.distributions.FamilySpec;
+import klbench.distributions.FileSource;
 import klbench.distributions.FileVectors;
-import klbench.distributions.ValuesKind;
+import klbench.distributions.ParameterProblem;
+import klbench.distributions.Role;
+import klbench.distributions.TripleSpec;
 import klbench.input.BadInputException;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Loads and validates a grid file (INTERFACE.md, "Grid file"). Validation is strict and complete
  * before anything runs: an unknown key, a wrong type, an empty list, a value out of range, an
  * unknown family, estimator or baseline, a data file that is missing or holds bad numbers, a size
  * conflict, a {@code target_kl} out of reach, each is a {@link BadInputException} naming the file,
- * the key path and the problem.
+ * the key path and the problem. Families are looked up by name in {@link Families}; each validates
+ * its own parameters ({@link Family#read}) and says what it cannot meet on a policy ({@link
+ * Family#problemOn}), so this loader knows none of them.
  *
  * <p>Limits: vocabulary sizes 2 … {@value Families#MAX_VOCAB_SIZE} (2^24), batch sizes 1 … {@value
  * #MAX_BATCH_SIZE} (2^24), batches 1 … 2^31 − 1.
@@ -46,7 +56,9 @@ import klbench.input.BadInputException;
  * parameters may be written as its bare name ({@code - on_policy}); a {@code file} family's {@code
  * column} may be a 0-based index and may be omitted for a one-column file (its canonical text
  * then names the column it resolved to), and Parquet files may end in {@code .pq}. Duplicate
- * entries in any list are errors, since they would give duplicate config ids.
+ * entries in any list are errors, since they would give duplicate config ids; estimators are
+ * compared by their canonical names ({@link Estimator#of(String)}), so {@code k3 / loss} duplicates
+ * {@code k3/loss}.
  */
 public final class GridFile {
   private GridFile() {}
@@ -58,7 +70,6 @@ public final class GridFile {
       "estimators", "baselines", "batch_sizes", "batches");
   private static final List<String> ESTIMATOR_KEYS =
       List.of("value", "rule", "clamp_log_ratio", "clamp_value", "ratio_clip");
-  private static final List<String> FILE_KEYS = List.of("path", "column", "kind");
 
   public static Grid load(Path file) {
     String display = file.toString();
@@ -70,16 +81,37 @@ public final class GridFile {
     } catch (IOException e) {
       throw new BadInputException(display, null, "cannot read the grid file: " + e.getMessage());
     }
-    String text;
+    return parse(text(bytes, display), file);
+  }
+
+  /**
+   * The grid file at {@code location}: a local path, or a URI of any Hadoop file system read with
+   * {@code hadoop} (as are the data files it names, relative to its folder there).
+   */
+  public static Grid load(String location, Configuration hadoop) {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
+    String scheme = path.toUri().getScheme();
+    if (scheme == null || scheme.equals("file")) return load(Path.of(path.toUri().getPath()));
+    byte[] bytes;
+    try (InputStream in = path.getFileSystem(hadoop).open(path)) {
+      bytes = in.readAllBytes();
+    } catch (FileNotFoundException e) {
+      throw new BadInputException(location, null, "grid file not found");
+    } catch (IOException | RuntimeException e) {
+      throw new BadInputException(location, null, "cannot read the grid file: " + e.getMessage());
+    }
+    return new Loader(location, path.getParent(), hadoop, text(bytes, location)).load();
+  }
+
+  private static String text(byte[] bytes, String display) {
     try {
-      text = StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       throw new BadInputException(display, null, "is not UTF-8 text");
     }
-    return parse(text, file);
   }
 
   /**
@@ -87,21 +119,21 @@ public final class GridFile {
    * paths start from (its folder).
    */
   public static Grid parse(String text, Path source) {
-    return new Loader(source, text).load();
+    Path parent = source.toAbsolutePath().getParent();
+    return new Loader(source.toString(), new org.apache.hadoop.fs.Path((parent == null ? Path.of("") : parent).toUri()),
+        new Configuration(), text).load();
   }
 
   private static final class Loader {
     final String file;
-    final Path baseDir;
     final String text;
-    final FileVectors.Builder files = FileVectors.builder();
-    /** Sizes of the fixed-size (probs, file) families. */
+    final FileSource files;
+    /** Sizes of the fixed-size (probs, file) families, once every family is read. */
     final Map<FamilySpec, Integer> fixedSizes = new HashMap<>();
 
-    Loader(Path source, String text) {
-      this.file = source.toString();
-      Path parent = source.toAbsolutePath().getParent();
-      this.baseDir = parent == null ? Path.of("") : parent;
+    Loader(String source, org.apache.hadoop.fs.Path folder, Configuration hadoop, String text) {
+      this.file = source;
+      this.files = new FileSource(folder, hadoop, FileVectors.builder());
       this.text = text;
     }
 
@@ -114,9 +146,14 @@ public final class GridFile {
       String description = descNode.isNull() ? null : descNode.string();
       long seed = top.child("seed").longValue();
 
-      Map<FamilySpec, String> policies = families(top.child("policies"), Families.POLICY, "policy");
-      Map<FamilySpec, String> references = families(top.child("references"), Families.REFERENCE, "reference");
-      Map<FamilySpec, String> behaviours = families(top.child("behaviours"), Families.BEHAVIOUR, "behaviour");
+      Map<FamilySpec, String> policies = families(top.child("policies"), Role.POLICY);
+      Map<FamilySpec, String> references = families(top.child("references"), Role.REFERENCE);
+      Map<FamilySpec, String> behaviours = families(top.child("behaviours"), Role.BEHAVIOUR);
+      Map<Role, Map<FamilySpec, String>> byRole = Map.of(Role.POLICY, policies, Role.REFERENCE, references, Role.BEHAVIOUR, behaviours);
+      FileVectors fileVectors = files.contents().build();
+      for (Map<FamilySpec, String> list : byRole.values()) {
+        for (FamilySpec f : list.keySet()) Families.of(f).fixedSize(f, fileVectors).ifPresent(n -> fixedSizes.put(f, n));
+      }
 
       List<Estimator> estimators = estimators(top.child("estimators"));
       List<Baseline> baselines = baselines(top.child("baselines"));
@@ -133,8 +170,7 @@ public final class GridFile {
       List<Integer> vocabSizes = vocabNode.isMissing() ? null : distinctInts(vocabNode, 2, Families.MAX_VOCAB_SIZE);
       vocabSizes = checkSizes(vocabSizes, vocabNode, policies, references, behaviours);
       List<TripleSpec> triples = expand(vocabSizes, vocabNode, policies, references, behaviours);
-      FileVectors fileVectors = files.build();
-      checkTargets(triples, seed, fileVectors, references, behaviours);
+      checkReachable(triples, seed, fileVectors, byRole);
 
       return new Grid(name, description, seed, List.copyOf(vocabSizes),
           List.copyOf(policies.keySet()), List.copyOf(references.keySet()), List.copyOf(behaviours.keySet()),
@@ -178,10 +214,10 @@ public final class GridFile {
     // ---- families ------------------------------------------------------------------------------
 
     /** The families of one list, each with its key path, in order; duplicates are an error. */
-    Map<FamilySpec, String> families(YamlNode listNode, List<String> allowed, String role) {
+    Map<FamilySpec, String> families(YamlNode listNode, Role role) {
       Map<FamilySpec, String> out = new LinkedHashMap<>();
       for (YamlNode entry : listNode.list()) {
-        FamilySpec spec = family(entry, allowed, role);
+        FamilySpec spec = family(entry, role);
         String path = entry.path + "." + spec.family();
         String earlier = out.putIfAbsent(spec, path);
         if (earlier != null) throw entry.bad("duplicate of " + earlier + " (" + spec.canonical() + ")");
@@ -189,105 +225,27 @@ public final class GridFile {
       return out;
     }
 
-    FamilySpec family(YamlNode entry, List<String> allowed, String role) {
-      String family;
+    FamilySpec family(YamlNode entry, Role role) {
+      String name;
       YamlNode body;
       if (entry.json != null && entry.json.isTextual()) {
-        family = entry.json.textValue(); // the bare name, e.g. "on_policy" or "uniform"
-        body = new YamlNode(file, entry.path + "." + family, null);
+        name = entry.json.textValue(); // the bare name, e.g. "on_policy" or "uniform"
+        body = new YamlNode(file, entry.path + "." + name, null);
       } else if (entry.json != null && entry.json.isObject() && entry.json.size() == 1) {
-        family = entry.keys().get(0);
-        body = entry.child(family);
+        name = entry.keys().get(0);
+        body = entry.child(name);
       } else if (entry.json != null && entry.json.isObject()) {
         throw entry.bad("must name exactly one family, got " + entry.json.size() + " keys (" + String.join(", ", entry.keys()) + ")");
       } else {
         throw entry.bad("must be a family such as gaussian: {sigma: 1.0}, got " + YamlNode.describe(entry.json));
       }
-      if (!allowed.contains(family)) {
-        throw entry.bad("unknown " + role + " family '" + family + "' (expected one of " + String.join(", ", allowed) + ")");
+      Family family = Families.byName(name);
+      if (family == null || !family.roles().contains(role)) {
+        throw entry.bad("unknown " + role.id() + " family '" + name + "' (expected one of "
+            + String.join(", ", Families.names(role)) + ")");
       }
-      List<String> writable = family.equals(Families.FILE) ? FILE_KEYS : Families.parameters(family);
-      if (!body.isNull()) body.mapping(writable);
-      return switch (family) {
-        case Families.UNIFORM, Families.ON_POLICY -> Families.spec(family);
-        case Families.GAUSSIAN -> Families.spec(family, "sigma", body.child("sigma").positive());
-        case Families.ZIPF -> Families.spec(family, "exponent", body.child("exponent").nonNegative());
-        case Families.NORMAL_GRID -> normalGrid(body);
-        case Families.PROBS -> probs(body);
-        case Families.FILE -> fileFamily(body);
-        case Families.PERTURB -> Families.spec(family, "delta", body.child("delta").positive());
-        case Families.TARGET_KL -> Families.spec(family, "kl", body.child("kl").positive());
-        case Families.TEMPERATURE -> Families.spec(family, "tau", body.child("tau").positive());
-        default -> throw new IllegalStateException("family without a parser: " + family);
-      };
-    }
-
-    FamilySpec normalGrid(YamlNode body) {
-      double mean = body.child("mean").number();
-      double std = body.child("std").positive();
-      double lo = body.child("lo").number();
-      double hi = body.child("hi").number();
-      if (!(hi > lo)) throw body.child("hi").bad("must be > lo (" + lo + "), got " + hi);
-      return Families.spec(Families.NORMAL_GRID, "mean", mean, "std", std, "lo", lo, "hi", hi);
-    }
-
-    FamilySpec probs(YamlNode body) {
-      YamlNode valuesNode = body.child("values");
-      List<YamlNode> items = valuesNode.list();
-      checkLength(valuesNode, items.size());
-      List<Double> values = new ArrayList<>();
-      boolean anyPositive = false;
-      for (YamlNode item : items) {
-        double v = item.nonNegative();
-        anyPositive |= v > 0;
-        values.add(v);
-      }
-      if (!anyPositive) throw valuesNode.bad("all probabilities are 0");
-      FamilySpec spec = Families.spec(Families.PROBS, "values", values);
-      fixedSizes.put(spec, values.size());
-      return spec;
-    }
-
-    FamilySpec fileFamily(YamlNode body) {
-      YamlNode pathNode = body.child("path");
-      String path = pathNode.string();
-      YamlNode columnNode = body.child("column");
-      Object column = null;
-      if (!columnNode.isNull()) {
-        if (columnNode.json.isTextual()) column = columnNode.string();
-        else if (columnNode.json.isIntegralNumber()) column = columnNode.intIn(0, Integer.MAX_VALUE);
-        else throw columnNode.bad("must be a column name or a 0-based index, got " + YamlNode.describe(columnNode.json));
-      }
-      YamlNode kindNode = body.child("kind");
-      ValuesKind kind = ValuesKind.LOGITS;
-      if (!kindNode.isNull()) {
-        String k = kindNode.string();
-        kind = ValuesKind.byId(k);
-        if (kind == null) throw kindNode.bad("unknown kind '" + k + "' (expected logits, logprobs or probs)");
-      }
-      Path resolved = baseDir.resolve(path);
-      DataFiles.ColumnData data;
-      try {
-        data = DataFiles.read(resolved, column);
-      } catch (DataFiles.Problem p) {
-        throw body.child(p.field()).bad(p.getMessage());
-      }
-      String problem = kind.problem(data.values());
-      if (problem != null) throw pathNode.bad("column '" + data.name() + "': " + problem + " (kind " + kind.id() + ")");
-      checkLength(pathNode, data.values().length);
-      // The first 64 bits of the content hash: plenty to tell versions of a file apart, short
-      // enough to keep the canonical text readable.
-      String sha = data.sha256().substring(0, 16);
-      files.put(sha, data.name(), data.values());
-      FamilySpec spec = Families.spec(Families.FILE, "path", path, "column", data.name(), "kind", kind.id(), "sha256", sha);
-      fixedSizes.put(spec, data.values().length);
-      return spec;
-    }
-
-    void checkLength(YamlNode node, int n) {
-      if (n < 2 || n > Families.MAX_VOCAB_SIZE) {
-        throw node.bad("has " + n + " tokens, a vocabulary needs 2 to " + Families.MAX_VOCAB_SIZE);
-      }
+      if (!body.isNull()) body.mapping(family.writableKeys());
+      return family.read(body, files);
     }
 
     // ---- sizes and expansion -------------------------------------------------------------------
@@ -371,43 +329,35 @@ public final class GridFile {
     }
 
     /**
-     * A {@code target_kl} must be reachable on its path: a reference needs a policy with two or
-     * more tokens of positive probability; a behaviour needs kl below the limit KL(μ_δ‖p) tends to.
-     * Checked here, on the driver, so that a run cannot fail half-way through.
+     * Every family must be buildable on every policy it meets (a {@code target_kl} must be
+     * reachable on its path: {@link Family#problemOn}). Checked here, on the driver, so that a run
+     * cannot fail half-way through; log p is computed only for the families that ask for it, once
+     * per (policy, V).
      */
-    void checkTargets(List<TripleSpec> triples, long seed, FileVectors fileVectors,
-        Map<FamilySpec, String> references, Map<FamilySpec, String> behaviours) {
+    void checkReachable(List<TripleSpec> triples, long seed, FileVectors fileVectors, Map<Role, Map<FamilySpec, String>> paths) {
       Map<String, double[]> logPs = new HashMap<>();
-      Map<String, Double> limits = new HashMap<>();
       Set<String> checked = new HashSet<>();
       for (TripleSpec t : triples) {
-        boolean refTarget = t.reference().family().equals(Families.TARGET_KL);
-        boolean behTarget = t.behaviour().family().equals(Families.TARGET_KL);
-        if (!refTarget && !behTarget) continue;
         String pv = t.policy().canonical() + "|V=" + t.vocabSize();
-        if (refTarget && checked.add(pv + "|" + t.reference().canonical())) {
-          double[] logP = logPs.computeIfAbsent(pv, k -> Distributions.policyLogProbs(t.policy(), t.vocabSize(), seed, fileVectors));
-          if (Distributions.support(logP) < 2) {
-            throw new YamlNode(file, references.get(t.reference()) + ".kl", null).bad("cannot be reached for policy "
-                + t.policy().canonical() + " at V=" + t.vocabSize()
-                + ": p has one token of positive probability, so KL(p||q) = 0 all along q = softmax(theta + delta*eps)");
-          }
-        }
-        if (behTarget && checked.add(pv + "|behaviour|" + t.behaviour().canonical())) {
-          double[] logP = logPs.computeIfAbsent(pv, k -> Distributions.policyLogProbs(t.policy(), t.vocabSize(), seed, fileVectors));
-          double limit = limits.computeIfAbsent(pv, k -> Distributions.behaviourTargetKlLimit(t.policy(), logP, seed));
-          double kl = t.behaviour().number("kl");
-          if (!(kl < limit)) {
-            throw new YamlNode(file, behaviours.get(t.behaviour()) + ".kl", null).bad("must be < " + limit + " for policy "
-                + t.policy().canonical() + " at V=" + t.vocabSize() + " (KL(mu||p) tends to -log p(x*) = " + limit
-                + " as mu = softmax(theta + delta*eps) grows one-hot on x*), got " + kl);
-          }
+        for (Role role : Role.values()) {
+          FamilySpec f = t.family(role);
+          if (!checked.add(pv + "|" + role.id() + "|" + f.canonical())) continue;
+          ParameterProblem problem = Families.of(f).problemOn(f, () -> Distributions.input(role, f, t.policy(), t.vocabSize(),
+              role == Role.POLICY ? null
+                  : logPs.computeIfAbsent(pv, k -> Distributions.policyLogProbs(t.policy(), t.vocabSize(), seed, fileVectors)),
+              seed, fileVectors));
+          if (problem != null) throw new YamlNode(file, paths.get(role).get(f) + "." + problem.key(), null).bad(problem.problem());
         }
       }
     }
 
     // ---- estimators, baselines, numbers --------------------------------------------------------
 
+    /**
+     * The estimators, each under its canonical name ({@link Estimator#of(String)}): two spellings
+     * of one estimator ({@code k3 / loss}, {@code k3/loss}, {@code {value: k3, rule: loss}}) would
+     * be one configuration twice, so they are duplicates like any other.
+     */
     List<Estimator> estimators(YamlNode listNode) {
       List<Estimator> out = new ArrayList<>();
       Map<String, String> seen = new HashMap<>();
@@ -422,55 +372,35 @@ public final class GridFile {
 
     Estimator estimator(YamlNode n) {
       if (n.json != null && n.json.isTextual()) {
-        String s = n.string().trim();
-        if (s.contains("/")) {
-          String[] parts = s.split("/", -1);
-          if (parts.length != 2) throw n.bad("must be VALUE/RULE, got '" + s + "'");
-          return new Estimator(s, valueFunction(n, parts[0].trim()), rule(n, parts[1].trim()), null, null, null);
+        try {
+          return Estimator.of(n.string());
+        } catch (IllegalArgumentException e) {
+          throw n.bad(e.getMessage());
         }
-        Estimator preset = Presets.byName(s);
-        if (preset == null) {
-          throw n.bad("unknown estimator '" + s + "' (expected VALUE/RULE such as k3/loss, a mapping {value, rule, ...}"
-              + " or a preset: " + String.join(", ", Presets.all().keySet()) + ")");
-        }
-        return preset;
       }
       if (n.json == null || !n.json.isObject()) {
         throw n.bad("must be VALUE/RULE, a preset name or a mapping {value, rule, ...}, got " + YamlNode.describe(n.json));
       }
       n.mapping(ESTIMATOR_KEYS);
-      ValueFunction value = valueFunction(n.child("value"), n.child("value").string());
-      GradientRule rule = rule(n.child("rule"), n.child("rule").string());
+      ValueFunction value = parsed(n.child("value"), Estimator::valueFunction);
+      GradientRule rule = parsed(n.child("rule"), Estimator::gradientRule);
       Double clampLogRatio = optionalPositive(n.child("clamp_log_ratio"));
       Double clampValue = optionalPositive(n.child("clamp_value"));
       Double ratioClip = optionalPositive(n.child("ratio_clip"));
       if (ratioClip != null && rule != GradientRule.STRAIGHT_THROUGH_RATIO) {
         throw n.child("ratio_clip").bad("applies only to rule " + GradientRule.STRAIGHT_THROUGH_RATIO.id() + ", not " + rule.id());
       }
-      List<String> options = new ArrayList<>();
-      if (clampLogRatio != null) options.add("clamp_log_ratio=" + clampLogRatio);
-      if (clampValue != null) options.add("clamp_value=" + clampValue);
-      if (ratioClip != null) options.add("ratio_clip=" + ratioClip);
-      String name = value.id() + "/" + rule.id() + (options.isEmpty() ? "" : "[" + String.join(",", options) + "]");
-      return new Estimator(name, value, rule, clampLogRatio, clampValue, ratioClip);
+      return Estimator.of(value, rule, clampLogRatio, clampValue, ratioClip);
     }
 
-    static ValueFunction valueFunction(YamlNode n, String id) {
-      ValueFunction v = ValueFunction.byId(id);
-      if (v == null) throw n.bad("unknown value function '" + id + "' (expected " + ids(ValueFunction.values()) + ")");
-      return v;
-    }
-
-    static GradientRule rule(YamlNode n, String id) {
-      GradientRule r = GradientRule.byId(id);
-      if (r == null) throw n.bad("unknown gradient rule '" + id + "' (expected " + ids(GradientRule.values()) + ")");
-      return r;
-    }
-
-    private static String ids(Object[] enumValues) {
-      List<String> out = new ArrayList<>();
-      for (Object o : enumValues) out.add(o instanceof ValueFunction v ? v.id() : ((GradientRule) o).id());
-      return String.join(", ", out);
+    /** {@code parse} of the node's string, its IllegalArgumentException turned into bad input at the node. */
+    static <T> T parsed(YamlNode n, Function<String, T> parse) {
+      String s = n.string();
+      try {
+        return parse.apply(s);
+      } catch (IllegalArgumentException e) {
+        throw n.bad(e.getMessage());
+      }
     }
 
     static Double optionalPositive(YamlNode n) {

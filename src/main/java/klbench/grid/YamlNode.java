@@ -4,14 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import klbench.distributions.ParameterNode;
 import klbench.input.BadInputException;
 
 /**
  * A node of a parsed grid file together with its key path, so that every check can name where it
  * failed ({@code policies[1].gaussian.sigma}). The typed getters are the only way the loader reads
- * values: each one rejects a wrong type with a message that says what it got.
+ * values: each one rejects a wrong type with a message that says what it got. Families read their
+ * parameters through it as a {@link ParameterNode}.
  */
-final class YamlNode {
+final class YamlNode implements ParameterNode {
   final String file;
   final String path;
   final JsonNode json;
@@ -22,19 +24,23 @@ final class YamlNode {
     this.json = json;
   }
 
-  BadInputException bad(String problem) {
+  @Override
+  public BadInputException bad(String problem) {
     return new BadInputException(file, path.isEmpty() ? null : path, problem);
   }
 
-  boolean isMissing() {
+  @Override
+  public boolean isMissing() {
     return json == null || json.isMissingNode();
   }
 
-  boolean isNull() {
+  @Override
+  public boolean isNull() {
     return isMissing() || json.isNull();
   }
 
-  YamlNode child(String key) {
+  @Override
+  public YamlNode child(String key) {
     JsonNode j = json == null ? null : json.get(key);
     return new YamlNode(file, path.isEmpty() ? key : path + "." + key, j);
   }
@@ -54,6 +60,21 @@ final class YamlNode {
     return this;
   }
 
+  @Override
+  public boolean isText() {
+    return json != null && json.isTextual();
+  }
+
+  @Override
+  public boolean isInteger() {
+    return json != null && json.isIntegralNumber();
+  }
+
+  @Override
+  public String describe() {
+    return describe(json);
+  }
+
   List<String> keys() {
     List<String> out = new ArrayList<>();
     json.fieldNames().forEachRemaining(out::add);
@@ -61,7 +82,8 @@ final class YamlNode {
   }
 
   /** The elements of a non-empty list. */
-  List<YamlNode> list() {
+  @Override
+  public List<YamlNode> list() {
     if (isMissing()) throw bad("is required");
     if (!json.isArray()) throw bad("must be a list, got " + describe(json));
     if (json.isEmpty()) throw bad("must not be empty");
@@ -70,7 +92,8 @@ final class YamlNode {
     return out;
   }
 
-  String string() {
+  @Override
+  public String string() {
     if (isMissing()) throw bad("is required");
     if (!json.isTextual()) throw bad("must be a string, got " + describe(json));
     String s = json.textValue();
@@ -79,7 +102,8 @@ final class YamlNode {
   }
 
   /** A finite number (an integer is accepted and widened). */
-  double number() {
+  @Override
+  public double number() {
     if (isMissing()) throw bad("is required");
     if (!json.isNumber()) throw bad("must be a number, got " + describe(json));
     double v = json.doubleValue();
@@ -87,13 +111,15 @@ final class YamlNode {
     return v;
   }
 
-  double positive() {
+  @Override
+  public double positive() {
     double v = number();
     if (!(v > 0)) throw bad("must be > 0, got " + v);
     return v;
   }
 
-  double nonNegative() {
+  @Override
+  public double nonNegative() {
     double v = number();
     if (!(v >= 0)) throw bad("must be >= 0, got " + v);
     return v;
@@ -106,7 +132,8 @@ final class YamlNode {
     return json.longValue();
   }
 
-  int intIn(long min, long max) {
+  @Override
+  public int intIn(long min, long max) {
     long v = longValue();
     if (v < min || v > max) {
       throw bad(max == Integer.MAX_VALUE ? "must be >= " + min + ", got " + v

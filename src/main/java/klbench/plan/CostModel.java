@@ -1,9 +1,5 @@
 package klbench.plan;
 
-import klbench.grid.Families;
-import klbench.grid.FamilySpec;
-import klbench.grid.TripleSpec;
-
 /**
  * klbench's one cost model: the seconds of one core that a piece of work takes, as a function of
  * named inputs. {@link WorkPlan} balances tasks with it and {@code run}'s cost guard turns a grid's
@@ -13,7 +9,8 @@ import klbench.grid.TripleSpec;
  *
  * <ul>
  *   <li><b>build</b>, once per task that holds the triple: {@code buildPasses} O(V) passes to make
- *       p, q and μ, then one O(V) pass per estimator for its per-token columns;
+ *       p, q and μ (what each family costs is the family's own answer: {@code
+ *       TripleSpec.buildPasses()}), then one O(V) pass per estimator for its per-token columns;
  *   <li><b>simulate</b>, per batch: B tokens drawn and counted, then per estimator a few sums over
  *       the batch's distinct tokens, which read the per-token tables at random: their cost per
  *       distinct token grows as the tables (V × (estimators + 4) doubles) outgrow the caches; and
@@ -50,21 +47,6 @@ public final class CostModel {
   /** Cache sizes of the calibration machine (L3 taken at half: it is shared). */
   static final double L2_BYTES = 1 << 20;
   static final double L3_BYTES = 16 << 20;
-
-  /**
-   * O(V) passes to build a triple's distributions: 1, plus {@value #TARGET_KL_PASSES} for each
-   * {@code target_kl} family (its δ is solved by bracketing and Brent's method, each step a KL
-   * over the vocabulary).
-   */
-  public static int buildPasses(TripleSpec triple) {
-    return 1 + solvePasses(triple.reference()) + solvePasses(triple.behaviour());
-  }
-
-  static final int TARGET_KL_PASSES = 60;
-
-  private static int solvePasses(FamilySpec family) {
-    return family.family().equals(Families.TARGET_KL) ? TARGET_KL_PASSES : 0;
-  }
 
   /** Building one triple and the per-token columns of its estimators. */
   public static double buildSeconds(int vocabulary, int rows, int buildPasses, int estimators) {

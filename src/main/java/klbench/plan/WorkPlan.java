@@ -7,7 +7,7 @@ import java.util.PriorityQueue;
 import java.util.TreeSet;
 import klbench.core.Chunking;
 import klbench.grid.Grid;
-import klbench.grid.TripleSpec;
+import klbench.distributions.TripleSpec;
 
 /**
  * Cuts the work of a grid into tasks of about equal cost ({@link CostModel}). Pure planning, on
@@ -46,7 +46,7 @@ public final class WorkPlan {
   /** The size of one triple, in the cost model's terms. */
   public record TripleSize(int vocabulary, int rows, int buildPasses) {
     static TripleSize of(TripleSpec t) {
-      return new TripleSize(t.vocabSize(), 1, CostModel.buildPasses(t));
+      return new TripleSize(t.vocabSize(), 1, (int) Math.min(Integer.MAX_VALUE, t.buildPasses()));
     }
   }
 

@@ -8,8 +8,8 @@ import java.util.function.Predicate;
 import klbench.core.Estimator;
 import klbench.core.Metrics;
 import klbench.core.Truth;
+import klbench.distributions.TripleSpec;
 import klbench.grid.Configuration;
-import klbench.grid.TripleSpec;
 
 /**
  * Result rows from a configuration, its triple's truth and its metrics: the one place that maps

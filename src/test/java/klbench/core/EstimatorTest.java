@@ -6,7 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Value functions, clamps (values and derivatives where active), rules and presets. */
@@ -95,33 +105,103 @@ class EstimatorTest {
     assertEquals(0.1, e.valueAt(-7.0));
   }
 
+  /**
+   * Every preset against the table of ESTIMATORS.md ("Framework presets"), parsed from the spec
+   * itself (../shared/spec/ESTIMATORS.md beside the project), not copied: its value function,
+   * clamps, rule and source file, and no preset missing on either side. The table's shorthands:
+   * {@code openrlhf.loss.k1/k2/k3} with values {@code k1/k2/k3}; a list of names with a list of
+   * values ({@code verl.k1+, verl.low_var_kl+ | k1, k3}); clamps "as above" are those of the preset
+   * of the same framework and last name segment without a "+" suffix, where there is one (verl.k1+
+   * has none: unclamped); a source "same" is the previous row's.
+   */
   @Test
-  void everyPresetIsItsDocumentedFormula() {
-    Map<String, Presets.Preset> all = Presets.all();
-    assertEquals(24, all.size());
-    check("verl.kl", ValueFunction.K1, GradientRule.LOSS, null, null);
-    check("verl.abs", ValueFunction.ABS, GradientRule.LOSS, null, null);
-    check("verl.mse", ValueFunction.K2, GradientRule.LOSS, null, null);
-    check("verl.low_var_kl", ValueFunction.K3, GradientRule.LOSS, 20.0, 10.0);
-    check("verl.k1+", ValueFunction.K1, GradientRule.STRAIGHT_THROUGH, null, null);
-    check("verl.low_var_kl+", ValueFunction.K3, GradientRule.STRAIGHT_THROUGH, 20.0, 10.0);
-    check("verl.reward.kl", ValueFunction.K1, GradientRule.REWARD, null, null);
-    check("verl.reward.low_var_kl", ValueFunction.K3, GradientRule.REWARD, 20.0, 10.0);
-    for (String k : new String[] {"1", "2", "3"}) {
-      ValueFunction f = ValueFunction.byId("k" + k);
-      check("openrlhf.loss.k" + k, f, GradientRule.LOSS, null, 10.0);
-      check("openrlhf.reward.k" + k, f, GradientRule.REWARD, null, 10.0);
-      check("nemo_rl.k" + k, f, GradientRule.LOSS_SCORE, 20.0, 10.0);
+  void everyPresetIsTheFormulaOfTheSpecTable() throws IOException {
+    Path spec = Path.of("..", "shared", "spec", "ESTIMATORS.md");
+    assertTrue(Files.isRegularFile(spec), "the spec must be beside the project: " + spec.toAbsolutePath());
+    List<String> lines = Files.readAllLines(spec);
+    int header = lines.indexOf("| preset | value | clamps | rule | source |");
+    assertTrue(header > 0, "no preset table in " + spec);
+    Map<String, Double[]> clampsByName = new LinkedHashMap<>();
+    Set<String> documented = new LinkedHashSet<>();
+    String lastSource = null;
+    for (String line : lines.subList(header + 2, lines.size())) {
+      if (!line.startsWith("|")) break;
+      String[] cells = line.split("\\|", -1);
+      List<String> names = names(cells[1]);
+      List<String> values = splitList(cells[2].replaceAll("\\(.*\\)", "").trim());
+      String clamps = cells[3].trim();
+      GradientRule rule = GradientRule.byId(cells[4].trim());
+      assertNotNull(rule, line);
+      Matcher path = Pattern.compile("`([^`]+)`").matcher(cells[5]);
+      String source = cells[5].trim().startsWith("same") || !path.find() ? lastSource : path.group(1);
+      lastSource = source;
+      for (int i = 0; i < names.size(); i++) {
+        String name = names.get(i);
+        ValueFunction f = ValueFunction.byId(values.size() == 1 ? values.get(0) : values.get(i));
+        String base = baseName(name, clampsByName.keySet());
+        boolean asAbove = clamps.contains("as above") || cells[2].contains("clamped as above");
+        Double[] c = asAbove && base != null ? clampsByName.get(base) : parseClamps(clamps);
+        clampsByName.put(name, c);
+        documented.add(name);
+        Estimator e = Presets.byName(name);
+        assertNotNull(e, name + " is in the spec's table but not a preset");
+        assertEquals(name, e.name());
+        assertEquals(f, e.value(), name);
+        assertEquals(rule, e.rule(), name);
+        assertEquals(c[0], e.clampLogRatio(), name + " clamp_log_ratio");
+        assertEquals(c[1], e.clampValue(), name + " clamp_value");
+        assertNull(e.ratioClip(), name);
+        assertTrue(Presets.all().get(name).source().contains(source), name + ": source should name " + source);
+      }
     }
-    check("trl.grpo", ValueFunction.K3, GradientRule.LOSS_RATIO, null, null);
-    check("trl.grpo.uncorrected", ValueFunction.K3, GradientRule.LOSS, null, null);
-    check("trl.ppo.k1", ValueFunction.K1, GradientRule.REWARD, null, null);
-    check("trl.ppo.k3", ValueFunction.K3, GradientRule.REWARD, null, null);
-    check("slime.low_var_kl", ValueFunction.K3, GradientRule.LOSS, null, 10.0);
-    check("slime.low_var_kl.unbiased", ValueFunction.K3, GradientRule.LOSS_RATIO, null, 10.0);
-    check("torchtune.grpo", ValueFunction.K3, GradientRule.LOSS, null, null);
-    for (Presets.Preset p : all.values()) assertTrue(p.source().length() > 5, p.estimator().name());
+    assertEquals(documented, Presets.all().keySet(), "presets and the spec's table, in the same order");
     assertNull(Presets.byName("verl.nonexistent"));
+  }
+
+  /** `a`, `b` or `p.k1/k2/k3` → the preset names of a table cell. */
+  private static List<String> names(String cell) {
+    List<String> out = new ArrayList<>();
+    Matcher m = Pattern.compile("`([^`]+)`").matcher(cell);
+    while (m.find()) {
+      String n = m.group(1);
+      int slash = n.indexOf('/');
+      if (slash < 0) {
+        out.add(n);
+        continue;
+      }
+      String prefix = n.substring(0, n.lastIndexOf('.', slash) + 1);
+      for (String suffix : n.substring(prefix.length()).split("/")) out.add(prefix + suffix);
+    }
+    return out;
+  }
+
+  /** "k1, k3" or "k1/k2/k3" → the list. */
+  private static List<String> splitList(String cell) {
+    return List.of(cell.split("\\s*[,/]\\s*"));
+  }
+
+  /** "–", "value 10" or "log-ratio 20, value 10" → {clamp_log_ratio, clamp_value}. */
+  private static Double[] parseClamps(String cell) {
+    Double logRatio = null;
+    Double value = null;
+    Matcher m = Pattern.compile("(log-ratio|value) (\\d+(?:\\.\\d+)?)").matcher(cell);
+    while (m.find()) {
+      if (m.group(1).equals("value")) value = Double.parseDouble(m.group(2));
+      else logRatio = Double.parseDouble(m.group(2));
+    }
+    assertTrue(cell.equals("–") || logRatio != null || value != null, "clamps not understood: " + cell);
+    return new Double[] {logRatio, value};
+  }
+
+  /** verl.reward.low_var_kl or verl.low_var_kl+ → the earlier preset verl.low_var_kl. */
+  private static String baseName(String name, Set<String> earlier) {
+    String bare = name.endsWith("+") ? name.substring(0, name.length() - 1) : name;
+    String last = bare.substring(bare.lastIndexOf('.') + 1);
+    String framework = bare.substring(0, bare.indexOf('.'));
+    for (String e : earlier) {
+      if (!e.equals(name) && e.startsWith(framework + ".") && e.endsWith("." + last)) return e;
+    }
+    return null;
   }
 
   /** verl's low_var_kl per token: kl = clamp(ref − logp, −20, 20); clamp(exp(kl) − kl − 1, −10, 10). */
@@ -133,17 +213,6 @@ class EstimatorTest {
       double expected = Math.max(-10, Math.min(10, Math.exp(kl) - kl - 1));
       assertEquals(expected, e.valueAt(l), 1e-12 * Math.max(1, Math.abs(expected)), "ℓ=" + l);
     }
-  }
-
-  private static void check(String name, ValueFunction f, GradientRule r, Double clampLogRatio, Double clampValue) {
-    Estimator e = Presets.byName(name);
-    assertNotNull(e, name);
-    assertEquals(name, e.name());
-    assertEquals(f, e.value(), name);
-    assertEquals(r, e.rule(), name);
-    assertEquals(clampLogRatio, e.clampLogRatio(), name);
-    assertEquals(clampValue, e.clampValue(), name);
-    assertNull(e.ratioClip(), name);
   }
 
   @Test

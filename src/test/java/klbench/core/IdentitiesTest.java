@@ -85,34 +85,59 @@ class IdentitiesTest {
     }
   }
 
+  /**
+   * k1's and k3's values are unbiased and k2's bias is E[ℓ²]/2 − KL, against a KL and an E[ℓ²]
+   * computed here from the triple's log-probabilities (the engine's KL and value mean share one
+   * sum, so their difference alone would be 0 by construction).
+   */
   @ParameterizedTest
   @ValueSource(ints = {2, 50, 4096})
   void k1AndK3ValuesAreUnbiasedAndK2HasItsKnownBias(int v) {
     TripleEvaluation ev = eval(v, 53 + v);
     Triple t = ev.triple();
     List<Metrics> ms = ev.finish(8, 2, ev.simulateChunk(8, 2, 0, 1L, "identities"));
-    double kl = t.truth().kl();
+    double kl = 0;
     double halfSecond = 0;
-    for (int x = 0; x < v; x++) halfSecond += t.p[x] * t.logRatio[x] * t.logRatio[x] / 2;
+    for (int x = 0; x < v; x++) {
+      double p = Math.exp(t.logP()[x]);
+      double l = t.logP()[x] - t.logQ()[x];
+      kl += p * l;
+      halfSecond += p * l * l / 2;
+    }
+    assertEquals(kl, t.truth().kl(), TOL * kl, "KL(p||q)");
+    int unbiased = 0;
+    int k2 = 0;
     for (Metrics m : ms) {
       Estimator est = m.estimator;
       if (est.value() == K1 || est.value() == K3) {
+        assertEquals(kl, m.valueMeanExact, TOL * kl, est.name());
         assertEquals(0.0, m.valueBias, TOL * kl, est.name());
+        unbiased++;
       } else if (est.value() == K2) {
+        assertEquals(halfSecond, m.valueMeanExact, TOL * halfSecond, est.name());
         assertEquals(halfSecond - kl, m.valueBias, TOL * kl, est.name());
+        k2++;
       }
     }
+    int perValue = GradientRule.values().length * ev.baselines().size();
+    assertEquals(2 * perValue, unbiased);
+    assertEquals(perValue, k2);
   }
 
   @ParameterizedTest
   @ValueSource(ints = {2, 50, 4096})
   void k1LossRowsHaveNoCosineAndFullRelativeBias(int v) {
     TripleEvaluation ev = eval(v, 67 + v);
-    int k = TestTriples.indexOf(ALL, K1, LOSS);
+    Estimator k1Loss = ALL.get(TestTriples.indexOf(ALL, K1, LOSS));
+    int checked = 0;
     for (Metrics m : ev.finish(4, 2, ev.simulateChunk(4, 2, 0, 2L, "identities"))) {
-      if (!m.estimator.equals(ALL.get(k)) || m.baseline.kind() != Baseline.Kind.NONE) continue;
-      assertNull(m.gradCosExact);
-      assertEquals(1.0, m.gradRelBias, 1e-9);
+      if (!m.estimator.equals(k1Loss)) continue;
+      // every baseline: a constant added to a constant coefficient leaves E[ĝ] = 0
+      assertNull(m.gradCosExact, m.baseline.toString());
+      assertNull(m.gradCosFwdExact, m.baseline.toString());
+      assertEquals(1.0, m.gradRelBias, 1e-9, m.baseline.toString());
+      checked++;
     }
+    assertEquals(ev.baselines().size(), checked);
   }
 }

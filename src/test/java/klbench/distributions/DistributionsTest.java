@@ -12,9 +12,6 @@ import java.util.stream.Stream;
 import klbench.core.LogSpace;
 import klbench.core.Streams;
 import klbench.core.Triple;
-import klbench.grid.Families;
-import klbench.grid.FamilySpec;
-import klbench.grid.TripleSpec;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,8 +49,7 @@ class DistributionsTest {
   @ParameterizedTest(name = "V={0} kl={1}")
   @MethodSource("behaviourTargets")
   void behaviourTargetKlIsMetToRelative1e9(int v, double k) {
-    double[] logP = Distributions.policyLogProbs(GAUSSIAN, v, SEED, FileVectors.empty());
-    double limit = Distributions.behaviourTargetKlLimit(GAUSSIAN, logP, SEED);
+    double limit = behaviourLimit(GAUSSIAN, v);
     double kl = k >= 0.5 ? k * limit : k;
     assertTrue(kl < limit);
     Triple t = build(v, GAUSSIAN, Families.spec("temperature", "tau", 2.0), Families.spec("target_kl", "kl", kl));
@@ -64,8 +60,7 @@ class DistributionsTest {
 
   @Test
   void behaviourTargetBeyondItsLimitIsRefused() {
-    double[] logP = Distributions.policyLogProbs(GAUSSIAN, 16, SEED, FileVectors.empty());
-    double limit = Distributions.behaviourTargetKlLimit(GAUSSIAN, logP, SEED);
+    double limit = behaviourLimit(GAUSSIAN, 16);
     assertTrue(limit > 0.5 && limit < 10, "limit " + limit);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> build(16, GAUSSIAN, ON_POLICY_REF, Families.spec("target_kl", "kl", limit * 1.01)));
@@ -73,6 +68,13 @@ class DistributionsTest {
   }
 
   static final FamilySpec ON_POLICY_REF = Families.spec("temperature", "tau", 1.0);
+
+  /** The sup of KL(μ_δ‖p) along the behaviour direction of {@code policy} at V = v. */
+  static double behaviourLimit(FamilySpec policy, int v) {
+    double[] logP = Distributions.policyLogProbs(policy, v, SEED, FileVectors.empty());
+    return TargetKl.behaviourLimit(Distributions.input(Role.BEHAVIOUR, Families.spec("target_kl", "kl", 1.0), policy, v, logP, SEED,
+        FileVectors.empty()));
+  }
 
   @Test
   void klLevelsLieOnOnePath() {
@@ -114,6 +116,46 @@ class DistributionsTest {
     double[] theta = new double[v];
     for (int j = 0; j < v; j++) theta[j] = sigma * z.sample();
     assertArrayEquals(LogSpace.logSoftmax(theta), Distributions.policyLogProbs(f, v, SEED, FileVectors.empty()));
+  }
+
+  /** The stream keys random draws come from: config_ids and rows depend on them, so they never change. */
+  @Test
+  void drawsComeFromStreamsNamedByRoleFamilyAndV() {
+    int v = 32;
+    double[] logP = LogSpace.logSoftmax(scaled(1.0, normals("policy|gaussian(sigma=1.0)|V=32", v)));
+    Triple t = build(v, GAUSSIAN, Families.spec("perturb", "delta", 0.5), Families.spec("gaussian", "sigma", 2.0));
+    assertArrayEquals(logP, t.logP());
+    double[] eps = normals("reference-direction|gaussian(sigma=1.0)|V=32", v);
+    double[] theta = new double[v];
+    for (int j = 0; j < v; j++) theta[j] = logP[j] + 0.5 * eps[j];
+    assertArrayEquals(LogSpace.logSoftmax(theta), t.logQ());
+    assertArrayEquals(LogSpace.logSoftmax(scaled(2.0, normals("behaviour|gaussian(sigma=2.0)|V=32", v))), t.logMu());
+    Triple u = build(v, GAUSSIAN, ON_POLICY_REF, Families.spec("perturb", "delta", 0.25));
+    double[] behaviourEps = normals("behaviour-direction|gaussian(sigma=1.0)|V=32", v);
+    for (int j = 0; j < v; j++) theta[j] = logP[j] + 0.25 * behaviourEps[j];
+    assertArrayEquals(LogSpace.logSoftmax(theta), u.logMu());
+  }
+
+  static double[] normals(String key, int v) {
+    ZigguratSampler.NormalizedGaussian z = ZigguratSampler.NormalizedGaussian.of(Streams.derive(SEED, key, 0));
+    double[] out = new double[v];
+    for (int j = 0; j < v; j++) out[j] = z.sample();
+    return out;
+  }
+
+  static double[] scaled(double c, double[] x) {
+    double[] out = new double[x.length];
+    for (int j = 0; j < x.length; j++) out[j] = c * x[j];
+    return out;
+  }
+
+  @Test
+  void deltaSolverSolvesAnyIncreasingFunction() {
+    assertEquals(2.0, DeltaSolver.solve(d -> d * d * d, 8.0, 0.1, "cube"), 2.0 * 1e-13);
+    assertEquals(Math.log1p(3.0), DeltaSolver.solve(Math::expm1, 3.0, 100.0, "expm1"), Math.log1p(3.0) * 1e-13);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> DeltaSolver.solve(d -> 1 - Math.exp(-d), 2.0, 1.0, "bounded"));
+    assertTrue(e.getMessage().startsWith("bounded cannot reach 2.0"), e.getMessage());
   }
 
   @Test

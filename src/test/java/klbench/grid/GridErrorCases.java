@@ -197,6 +197,10 @@ public final class GridErrorCases {
     // --- duplicates
     all.add(c("duplicate family", replace("  - uniform: {}", "  - gaussian: {sigma: 1}"), "policies[1]", "duplicate of policies[0].gaussian (gaussian(sigma=1.0))"));
     all.add(c("duplicate estimator", replace("  - k1/loss", "  - k3/loss\n  - {value: k3, rule: loss}"), "estimators[1]", "duplicate of estimators[0] (k3/loss)"));
+    // two spellings of one estimator are one configuration: canonical names are compared
+    all.add(c("duplicate estimator, spaced", replace("  - k1/loss", "  - k3/loss\n  - \" k3 / loss \""), "estimators[1]", "duplicate of estimators[0] (k3/loss)"));
+    all.add(c("duplicate estimator, object form first", replace("  - k1/loss", "  - {value: k1, rule: loss}\n  - k1 /loss"), "estimators[1]", "duplicate of estimators[0] (k1/loss)"));
+    all.add(c("duplicate preset, spaced", replace("  - k1/loss", "  - verl.kl\n  - \" verl.kl\""), "estimators[1]", "duplicate of estimators[0] (verl.kl)"));
     all.add(c("duplicate baseline", replace("[none, loo]", "[none, loo, none]"), "baselines[2]", "duplicate of baselines[0]"));
     all.add(c("duplicate batch size", replace("batch_sizes: [4]", "batch_sizes: [4, 8, 4]"), "batch_sizes[2]", "duplicate of batch_sizes[0]"));
     all.add(c("duplicate vocab size", replace("vocab_sizes: [16]", "vocab_sizes: [16, 16]"), "vocab_sizes[1]", "duplicate of vocab_sizes[0]"));

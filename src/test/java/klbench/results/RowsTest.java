@@ -19,9 +19,9 @@ import klbench.core.GradientRule;
 import klbench.core.Metrics;
 import klbench.core.Truth;
 import klbench.core.ValueFunction;
+import klbench.distributions.Families;
+import klbench.distributions.TripleSpec;
 import klbench.grid.Configuration;
-import klbench.grid.Families;
-import klbench.grid.TripleSpec;
 import org.junit.jupiter.api.Test;
 
 class RowsTest {

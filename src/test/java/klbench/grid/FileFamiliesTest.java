@@ -1,4 +1,4 @@
-package klbench.distributions;
+package klbench.grid;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import java.util.List;
 import klbench.core.LogSpace;
 import klbench.core.Triple;
-import klbench.grid.FamilySpec;
-import klbench.grid.Grid;
-import klbench.grid.GridFile;
-import klbench.grid.TripleSpec;
+import klbench.distributions.ConfData;
+import klbench.distributions.DataFiles;
+import klbench.distributions.Distributions;
+import klbench.distributions.FamilySpec;
+import klbench.distributions.FileVectors;
+import klbench.distributions.TripleSpec;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

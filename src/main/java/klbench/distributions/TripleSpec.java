@@ -1,4 +1,4 @@
-package klbench.grid;
+package klbench.distributions;
 
 import java.io.Serializable;
 
@@ -14,5 +14,24 @@ public record TripleSpec(int vocabSize, FamilySpec policy, FamilySpec reference,
   public String key() {
     return "V=" + vocabSize + "|p=" + policy.canonical() + "|q=" + reference.canonical()
         + "|mu=" + behaviour.canonical();
+  }
+
+  /** The family in {@code role}. */
+  public FamilySpec family(Role role) {
+    return switch (role) {
+      case POLICY -> policy;
+      case REFERENCE -> reference;
+      case BEHAVIOUR -> behaviour;
+    };
+  }
+
+  /**
+   * The cost of building the triple in O(V) passes: one, plus what each family adds ({@link
+   * Family#extraBuildPasses}).
+   */
+  public long buildPasses() {
+    long passes = 1;
+    for (Role r : Role.values()) passes += Families.of(family(r)).extraBuildPasses(family(r));
+    return passes;
   }
 }

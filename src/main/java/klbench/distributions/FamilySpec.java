@@ -1,4 +1,4 @@
-package klbench.grid;
+package klbench.distributions;
 
 import java.io.Serializable;
 import java.util.LinkedHashMap;
@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * One distribution family as written in a grid file, e.g. {@code gaussian: {sigma: 1.0}}: the family
- * name and its parameters in a fixed (declared) order. Values are Double, String, or List of Double.
+ * One use of a distribution family, e.g. {@code gaussian: {sigma: 1.0}}: the family's name and its
+ * parameter values in declared order ({@link Family#parameters()}). Values are Double, String, or
+ * List of Double. {@link Families#of} gives its definition.
  */
 public record FamilySpec(String family, LinkedHashMap<String, Object> params) implements Serializable {
 
@@ -20,6 +21,10 @@ public record FamilySpec(String family, LinkedHashMap<String, Object> params) im
 
   public double number(String key) {
     return ((Number) params.get(key)).doubleValue();
+  }
+
+  public String text(String key) {
+    return (String) params.get(key);
   }
 
   public Map<String, Object> paramsView() {
