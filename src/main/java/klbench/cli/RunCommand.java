@@ -59,8 +59,8 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Check every input, print what the run would do, start nothing and write nothing.")
   boolean dryRun;
 
-  @Option(names = "--run-id", paramLabel = "ID", hidden = true,
-      description = "The run's id (default: a new one); submit/klbench sets it to find the run's record afterwards.")
+  @Option(names = "--run-id", paramLabel = "ID",
+      description = "The run's id (default: a new one, from the time and 24 random bits); what `status --run` asks about.")
   String runId;
 
   @Override
