@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The commands with everything on HDFS (a MiniDFSCluster in this JVM): the grid, a data file it
  * names by a relative path, and the results. run, run --resume, query and eval give the rows of
- * the same grid run from the local disk. (report on HDFS is the report command's own test.)
+ * the same grid run from the local disk. report is not here yet: its --out is a local path until
+ * the report command reads results through Hadoop's FileSystem.
  */
 class HdfsIT {
   @TempDir static Path tmp;
