@@ -43,7 +43,7 @@ public final class EvalCommand implements Callable<Integer> {
     // Everything that can be bad input is checked before the first line is printed.
     List<Column> selected = selectedColumns();
     // No Spark here, but the same Hadoop configuration a session would have (spark.hadoop.* included).
-    Configuration hadoop = SparkSessions.hadoopConfiguration(SparkSessions.EMBEDDED);
+    Configuration hadoop = Locations.needsHadoop(grid) ? SparkSessions.hadoopConfiguration(SparkSessions.EMBEDDED) : null;
     Grid g = GridFile.load(Locations.grid(grid, "eval.yaml", hadoop), hadoop);
     String runId = UUID.randomUUID().toString();
     PrintWriter out = spec.commandLine().getOut();

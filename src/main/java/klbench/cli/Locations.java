@@ -25,6 +25,19 @@ final class Locations {
     return "cluster".equals(System.getProperty("spark.submit.deployMode"));
   }
 
+  /**
+   * True when reading these locations needs a Hadoop configuration (building one costs a few
+   * hundred milliseconds, which bad input on local files should not pay): a URI of another file
+   * system, or a driver in cluster deploy mode.
+   */
+  static boolean needsHadoop(String... locations) {
+    if (inClusterDeployMode()) return true;
+    for (String l : locations) {
+      if (l != null && !isLocal(l)) return true;
+    }
+    return false;
+  }
+
   /** True for a path without a scheme that does not start at the root. */
   static boolean isRelative(String location) {
     URI uri = new org.apache.hadoop.fs.Path(location).toUri();

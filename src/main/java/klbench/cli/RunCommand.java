@@ -67,7 +67,7 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     // 1. Everything the user gave, checked before anything is started or written.
     String effectiveMaster = SparkSessions.effectiveMaster(master);
-    Configuration hadoop = SparkSessions.hadoopConfiguration(effectiveMaster);
+    Configuration hadoop = Locations.needsHadoop(grid, out) ? SparkSessions.hadoopConfiguration(effectiveMaster) : null;
     String gridLocation = Locations.grid(grid, "grid.yaml", hadoop);
     String outLocation = Locations.out(out);
     Grid g = GridFile.load(gridLocation, hadoop);

@@ -33,7 +33,7 @@ final class RunSummary {
         (o.wallMillis() - o.jobMillis() - o.commitMillis()) / 1000.0));
     b.append(String.format(Locale.ROOT,
         "%d tasks%s: core work %.1f s (%.1f s CPU with writing), %.0f%% of %d cores over the simulation; "
-            + "writing Parquet %.2f s in the tasks%n",
+            + "writing Parquet %.2f s CPU in the tasks%n",
         o.tasks(), o.splitTriples() == 0 ? "" : " and " + o.splitTriples() + " finishing tasks of split triples",
         core, o.coreCpuMillis() / 1000.0, job > 0 ? 100.0 * core / (job * cores) : 0.0, cores, o.writeMillis() / 1000.0));
     if (processCpuMillis > 0) {

@@ -75,7 +75,7 @@ public final class RunJob {
    * @param tasks simulation tasks; {@code splitTriples} triples were finished by a task of their own
    * @param wallMillis the whole of {@link #run}, of which {@code jobMillis} the Spark job that
    *     computes and writes the rows and {@code commitMillis} the commit
-   * @param writeMillis writing Parquet inside the tasks, summed over tasks (part of the job)
+   * @param writeMillis CPU time of writing Parquet inside the tasks, summed over tasks (part of the job)
    * @param coreMillis the time the rows carry in elapsed_ms, summed: building triples, simulating,
    *     finishing
    * @param coreCpuMillis the CPU time of the tasks' threads in klbench's code, writing included

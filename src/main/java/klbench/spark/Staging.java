@@ -44,7 +44,6 @@ final class Staging implements Serializable {
     private final Path target;
     private final ParquetWriter<ResultRow> writer;
     private long rows;
-    private long nanos;
     private boolean closed;
 
     private RowFile(FileSystem fs, Path attempt, Path target, ParquetWriter<ResultRow> writer) {
@@ -55,22 +54,16 @@ final class Staging implements Serializable {
     }
 
     void write(ResultRow row) throws IOException {
-      long t0 = System.nanoTime();
       writer.write(row);
       rows++;
-      nanos += System.nanoTime() - t0;
     }
 
     long rows() { return rows; }
-
-    /** Time spent writing and publishing, so far. */
-    long nanos() { return nanos; }
 
     String name() { return target.getName(); }
 
     /** Completes the file and gives it its final name; returns that name. */
     String publish() throws IOException {
-      long t0 = System.nanoTime();
       closed = true;
       writer.close();
       if (!fs.rename(attempt, target)) {
@@ -78,7 +71,6 @@ final class Staging implements Serializable {
         fs.delete(attempt, false);
         if (!fs.exists(target)) throw new IOException("could not publish " + attempt + " as " + target);
       }
-      nanos += System.nanoTime() - t0;
       return target.getName();
     }
 

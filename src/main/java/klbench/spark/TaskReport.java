@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param cpuNanos CPU time of the task's thread in klbench's code (simulation, finishing, writing)
  * @param rowNanos the time the task's rows carry in elapsed_ms, summed: building, simulating, finishing
- * @param writeNanos writing the rows to Parquet and publishing the file
+ * @param writeNanos CPU time of writing the rows to Parquet and publishing the file
  */
 record TaskReport(List<String> files, long rows, long cpuNanos, long rowNanos, long writeNanos, RowSummary summary)
     implements Serializable, TaskOutput {

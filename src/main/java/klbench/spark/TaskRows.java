@@ -27,6 +27,7 @@ final class TaskRows {
   private final long cpuStart = threadCpuNanos();
   private Staging.RowFile file;
   private long rowNanos;
+  private long writeCpuNanos;
 
   TaskRows(RunJob.Job job, String fileName, LongAccumulator configurations) {
     this.job = job;
@@ -53,21 +54,22 @@ final class TaskRows {
     List<Configuration> configs = g.configurations(g.triples().get(tripleIndex), all.batchSize());
     List<ResultRow> rows = Rows.ofGroup(job.runId(), g.name(), configs, eval.triple().truth(), metrics, groupNanos / 1e6,
         c -> !job.done().contains(c.configId()));
+    long cpu = threadCpuNanos();
     if (!rows.isEmpty() && file == null) file = job.staging().open(fileName);
-    for (ResultRow r : rows) {
-      file.write(r);
-      summary.add(r);
-    }
+    for (ResultRow r : rows) file.write(r);
+    writeCpuNanos += threadCpuNanos() - cpu;
+    for (ResultRow r : rows) summary.add(r);
     rowNanos += groupNanos * rows.size() / configs.size();
     configurations.add(configs.size());
   }
 
   /** Publishes the file (if any row was written) and reports. */
   TaskReport report() throws IOException {
+    long cpu = threadCpuNanos();
     List<String> files = file == null ? List.of() : List.of(file.publish());
+    writeCpuNanos += threadCpuNanos() - cpu;
     long rows = file == null ? 0 : file.rows();
-    long writeNanos = file == null ? 0 : file.nanos();
-    return new TaskReport(files, rows, threadCpuNanos() - cpuStart, rowNanos, writeNanos, summary);
+    return new TaskReport(files, rows, threadCpuNanos() - cpuStart, rowNanos, writeCpuNanos, summary);
   }
 
   /** Drops the file of a task that fails. */
