@@ -1,7 +1,6 @@
 package klbench.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -13,6 +12,7 @@ import klbench.results.Column;
 import klbench.results.JsonLines;
 import klbench.results.ResultRow;
 import klbench.results.Tables;
+import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,8 +28,8 @@ public final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--grid", paramLabel = "FILE",
-      description = "The grid file (default: conf/eval.yaml of the klbench folder).")
-  Path grid;
+      description = "The grid file, local or any Hadoop file system URI (default: conf/eval.yaml of the klbench folder).")
+  String grid;
 
   @Option(names = "--json", description = "One JSON object per line, keyed by column name, with every result column.")
   boolean json;
@@ -42,7 +42,9 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() {
     // Everything that can be bad input is checked before the first line is printed.
     List<Column> selected = selectedColumns();
-    Grid g = GridFile.load(gridFile());
+    // No Spark here, but the same Hadoop configuration a session would have (spark.hadoop.* included).
+    Configuration hadoop = Locations.needsHadoop(grid) ? SparkSessions.hadoopConfiguration(SparkSessions.EMBEDDED) : null;
+    Grid g = GridFile.load(Locations.grid(grid, "eval.yaml", hadoop), hadoop);
     String runId = UUID.randomUUID().toString();
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -57,12 +59,6 @@ public final class EvalCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
-  }
-
-  private Path gridFile() {
-    if (grid != null) return grid;
-    String home = System.getProperty("klbench.home");
-    return home == null ? Path.of("conf", "eval.yaml") : Path.of(home, "conf", "eval.yaml");
   }
 
   private List<Column> selectedColumns() {

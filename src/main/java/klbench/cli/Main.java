@@ -26,7 +26,7 @@ import picocli.CommandLine;
 public final class Main implements Callable<Integer> {
 
   /** The subcommands, in help order. To add one, add its picocli {@code @Command} class here. */
-  static final List<Class<?>> COMMANDS = List.of(RunCommand.class, EvalCommand.class, QueryCommand.class, ReportCommand.class);
+  static final List<Class<?>> COMMANDS = List.of(RunCommand.class, EvalCommand.class, QueryCommand.class, ReportCommand.class, StatusCommand.class);
 
   public static final int EXIT_BAD_INPUT = 2;
   public static final int EXIT_INTERNAL = 1;

@@ -43,7 +43,7 @@ public final class QueryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "results",
-      description = "The output folder of the runs (default: ${DEFAULT-VALUE}).")
+      description = "The output folder of the runs, local or any Hadoop file system URI (default: ${DEFAULT-VALUE}).")
   String out;
 
   @Option(names = "--file", paramLabel = "FILE", description = "Read the SQL from this file.")
@@ -59,7 +59,14 @@ public final class QueryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     String query = query();
-    if (!ResultStore.hasResults(out, new org.apache.hadoop.conf.Configuration())) {
+    String out = Locations.out(this.out);
+    boolean any;
+    try {
+      any = ResultStore.hasResults(out, SparkSessions.hadoopConfiguration(SparkSessions.effectiveMaster(null)));
+    } catch (IOException e) {
+      throw new BadInputException(null, "--out", "cannot read " + out + ": " + Main.oneLine(String.valueOf(e.getMessage())));
+    }
+    if (!any) {
       throw new BadInputException(null, "--out", "no results in " + out + "/results (run `klbench run --out " + out + "` first)");
     }
     SparkSession spark = SparkSessions.start(null);

@@ -6,12 +6,15 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import klbench.grid.Grid;
 import klbench.grid.GridFile;
 import klbench.input.BadInputException;
+import klbench.plan.WorkPlan;
 import klbench.spark.ResultStore;
 import klbench.spark.RunJob;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +23,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code klbench run}: the grid evaluated on Spark, its rows appended to {@code <out>/results}.
- * Every input is checked before Spark starts, so bad input costs a second and writes nothing.
+ * Every input is checked before Spark starts, so bad input costs a second and writes nothing;
+ * {@code --dry-run} stops there (what {@code submit/klbench} does before it submits to a cluster).
  */
 @Command(
     name = "run",
@@ -30,8 +34,9 @@ public final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--grid", paramLabel = "FILE", description = "The grid file (default: conf/grid.yaml of the klbench folder).")
-  Path grid;
+  @Option(names = "--grid", paramLabel = "FILE",
+      description = "The grid file, local or any Hadoop file system URI (default: conf/grid.yaml of the klbench folder).")
+  String grid;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "results",
       description = "The output folder, local or any Hadoop file system URI (default: ${DEFAULT-VALUE}).")
@@ -48,26 +53,46 @@ public final class RunCommand implements Callable<Integer> {
   boolean force;
 
   @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
-      description = "Partitions of the simulation (default: three per core).")
+      description = "Simulation tasks (default: two per core).")
   int partitions;
+
+  @Option(names = "--dry-run", description = "Check every input, print what the run would do, start nothing and write nothing.")
+  boolean dryRun;
+
+  @Option(names = "--run-id", paramLabel = "ID",
+      description = "The run's id (default: a new one, from the time and 24 random bits); what `status --run` asks about.")
+  String runId;
 
   @Override
   public Integer call() throws IOException {
     // 1. Everything the user gave, checked before anything is started or written.
-    Grid g = GridFile.load(gridFile());
-    if (partitions < 0) throw new BadInputException(null, "--partitions", "must be >= 0, got " + partitions);
     String effectiveMaster = SparkSessions.effectiveMaster(master);
+    Configuration hadoop = Locations.needsHadoop(grid, out) ? SparkSessions.hadoopConfiguration(effectiveMaster) : null;
+    String gridLocation = Locations.grid(grid, "grid.yaml", hadoop);
+    String outLocation = Locations.out(out);
+    Grid g = GridFile.load(gridLocation, hadoop);
+    if (partitions < 0) throw new BadInputException(null, "--partitions", "must be >= 0, got " + partitions);
+    if (runId != null && !RunJob.isRunId(runId)) {
+      throw new BadInputException(null, "--run-id", "'" + runId + "' is not a run id (letters, digits, '-', '_', '.')");
+    }
     SparkSessions.check(effectiveMaster);
     CostGuard.check(g, effectiveMaster, force, CostGuard.maxHours());
-    checkWritable(out);
+    checkWritable(outLocation, hadoop);
+
+    PrintWriter stdout = spec.commandLine().getOut();
+    if (dryRun) {
+      stdout.printf(Locale.ROOT, "grid %s: %d configurations, %d triples, about %.3g core-seconds by klbench's cost model; out %s%n",
+          gridLocation, g.configurationCount(), g.triples().size(), WorkPlan.Work.of(g).seconds(WorkPlan.Needed.ALL), outLocation);
+      stdout.flush();
+      return 0;
+    }
 
     // 2. The job.
-    PrintWriter stdout = spec.commandLine().getOut();
     SparkSession spark = SparkSessions.start(master);
     try {
       long startup = ManagementFactory.getRuntimeMXBean().getUptime();
-      RunJob.Outcome outcome = RunJob.run(spark, g, new RunJob.Options(out, resume, partitions, System.err));
-      String results = ResultStore.at(spark, out).resultsDir().toString();
+      RunJob.Outcome outcome = RunJob.run(spark, g, new RunJob.Options(outLocation, resume, partitions, System.err, runId));
+      String results = ResultStore.at(spark, outLocation).resultsDir().toString();
       // In local mode the executors are this JVM, so its CPU time is the whole cost of the run.
       long processCpu = spark.sparkContext().isLocal() ? processCpuMillis() : 0;
       stdout.print(RunSummary.format(outcome, results, startup, spark.sparkContext().defaultParallelism(), processCpu));
@@ -83,19 +108,24 @@ public final class RunCommand implements Callable<Integer> {
         ? os.getProcessCpuTime() / 1_000_000 : 0;
   }
 
-  private Path gridFile() {
-    if (grid != null) return grid;
-    return Path.of(System.getProperty("klbench.home", "."), "conf", "grid.yaml");
-  }
-
   /**
    * For a local --out: the folder, or the nearest folder above it that exists, must take a new
    * folder. Probed by creating and removing one, which catches permissions, read-only mounts and
-   * /proc alike. Other file systems are left to the job.
+   * /proc alike. Of another file system only its scheme is checked (a file system for it must be
+   * on the classpath); reaching it is left to the job.
    */
-  static void checkWritable(String out) {
+  static void checkWritable(String out, Configuration hadoop) {
+    if (!Locations.isLocal(out)) {
+      String scheme = new org.apache.hadoop.fs.Path(out).toUri().getScheme();
+      try {
+        org.apache.hadoop.fs.FileSystem.getFileSystemClass(scheme, hadoop);
+      } catch (IOException e) {
+        throw new BadInputException(null, "--out", "no Hadoop file system for '" + scheme + "://' on the classpath"
+            + (scheme.startsWith("s3") ? " (s3a:// needs hadoop-aws and its AWS SDK: README, \"Results on HDFS and object stores\")" : ""));
+      }
+      return;
+    }
     URI uri = new org.apache.hadoop.fs.Path(out).toUri();
-    if (uri.getScheme() != null && !uri.getScheme().equals("file")) return;
     Path path = Path.of(uri.getPath()).toAbsolutePath();
     Path existing = path;
     while (existing != null && !Files.exists(existing)) existing = existing.getParent();

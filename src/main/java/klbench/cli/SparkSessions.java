@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
-import java.util.regex.Pattern;
 import klbench.input.BadInputException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -28,8 +30,6 @@ import org.apache.spark.sql.SparkSession;
 final class SparkSessions {
   static final String EMBEDDED = "local[*]";
   private static final int CONNECT_TIMEOUT_MS = 3_000;
-  private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|[1-9]\\d*)(,[1-9]\\d*)?\\])?");
-  private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[[1-9]\\d*,[1-9]\\d*,[1-9]\\d*\\]");
 
   private SparkSessions() {}
 
@@ -40,10 +40,6 @@ final class SparkSessions {
     return submitted != null ? submitted : EMBEDDED;
   }
 
-  static boolean isLocal(String master) {
-    return master.startsWith("local");
-  }
-
   /**
    * Checks a master URL: its form, and for {@code spark://} and {@code k8s://} that something
    * listens at its address.
@@ -51,7 +47,7 @@ final class SparkSessions {
    * @throws BadInputException naming --master
    */
   static void check(String master) {
-    if (LOCAL.matcher(master).matches() || LOCAL_CLUSTER.matcher(master).matches()) return;
+    if (Masters.isLocal(master)) return;
     if (master.startsWith("spark://")) {
       String problem = null;
       for (String hostPort : master.substring("spark://".length()).split(",")) {
@@ -103,13 +99,30 @@ final class SparkSessions {
     String master = effectiveMaster(masterOption);
     SparkSession.Builder builder = SparkSession.builder().appName("klbench");
     if (masterOption != null || System.getProperty("spark.master") == null) builder.master(master);
-    if (isLocal(master)) {
+    if (Masters.isLocal(master)) {
       Properties defaults = embeddedDefaults();
       for (String key : defaults.stringPropertyNames()) {
         if (System.getProperty(key) == null) builder.config(key, defaults.getProperty(key).trim());
       }
     }
     return builder.getOrCreate();
+  }
+
+  /**
+   * The Hadoop configuration a session on {@code master} will have, before any session starts:
+   * Hadoop's own files (core-site.xml, hdfs-site.xml on the classpath, e.g. from HADOOP_CONF_DIR),
+   * then every {@code spark.hadoop.*} setting (spark-submit's, and for embedded runs
+   * conf/spark-defaults.conf's), as Spark builds it. Checks that read --grid or --out use it.
+   */
+  static Configuration hadoopConfiguration(String master) {
+    SparkConf conf = new SparkConf(); // every spark.* system property, as spark-submit sets them
+    if (Masters.isLocal(master)) {
+      Properties defaults = embeddedDefaults();
+      for (String key : defaults.stringPropertyNames()) {
+        if (!conf.contains(key)) conf.set(key, defaults.getProperty(key).trim());
+      }
+    }
+    return SparkHadoopUtil.get().newConfiguration(conf);
   }
 
   /** conf/spark-defaults.conf of the klbench folder ({@code -Dklbench.home}, else the working folder). */

@@ -3,8 +3,6 @@ package klbench.distributions;
 import java.io.IOException;
 import java.lang.ref.SoftReference;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,12 +30,13 @@ import org.apache.parquet.schema.Type;
  * comes with the values, so that a changed file changes the identity of every configuration that
  * uses it.
  *
- * <p>Reads are cached by (absolute path, SHA-256, columns): a grid that names one file in several
+ * <p>Reads are cached by (path, SHA-256, columns): a grid that names one file in several
  * families, or is loaded twice in one JVM, parses it once. Values are held through soft references,
  * so a cached 16M-token column does not pin memory the JVM needs.
  *
- * <p>Parquet is read with parquet-hadoop's example {@link Group} reader on a local Hadoop file
- * system, projected onto the chosen columns; no Spark classes are involved.
+ * <p>Files are read through Hadoop's {@code FileSystem} (a local path, {@code hdfs://}, …). Parquet
+ * is read with parquet-hadoop's example {@link Group} reader, projected onto the chosen columns; no
+ * Spark classes are involved.
  */
 public final class DataFiles {
   private DataFiles() {}
@@ -84,38 +83,56 @@ public final class DataFiles {
    *     value that is not a number or is null)
    */
   public static ColumnData read(Path file, Object column) {
-    Columns c = read(file, names -> new Selection(List.of(resolveColumn(names, column)), "token"));
+    return read(new org.apache.hadoop.fs.Path(file.toAbsolutePath().toUri()), new Configuration(), column);
+  }
+
+  /** {@link #read(Path, Object)} on any Hadoop file system, with the configuration given. */
+  public static ColumnData read(org.apache.hadoop.fs.Path file, Configuration hadoop, Object column) {
+    Columns c = read(file, hadoop, names -> new Selection(List.of(resolveColumn(names, column)), "token"));
     return new ColumnData(c.names().get(0), c.values()[0], c.sha256());
   }
 
+  /** The columns {@code choice} picks from a local file's column names. */
+  public static Columns read(Path file, Choice choice) {
+    return read(new org.apache.hadoop.fs.Path(file.toAbsolutePath().toUri()), new Configuration(), choice);
+  }
+
   /**
-   * The columns {@code choice} picks from the file's column names.
+   * The columns {@code choice} picks from the file's column names, on any Hadoop file system.
    *
    * @throws Problem naming what is wrong
    */
-  public static Columns read(Path file, Choice choice) {
+  public static Columns read(org.apache.hadoop.fs.Path file, Configuration hadoop, Choice choice) {
+    String shown = shown(file);
     byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new Problem("path", "file not found: " + file);
-    } catch (IOException e) {
-      throw new Problem("path", "cannot read " + file + ": " + e.getMessage());
+    try (java.io.InputStream in = file.getFileSystem(hadoop).open(file)) {
+      bytes = in.readAllBytes();
+    } catch (java.io.FileNotFoundException e) {
+      throw new Problem("path", "file not found: " + shown);
+    } catch (IOException | RuntimeException e) {
+      throw new Problem("path", "cannot read " + shown + ": " + e.getMessage());
     }
-    if (bytes.length == 0) throw new Problem("path", "file is empty: " + file);
+    if (bytes.length == 0) throw new Problem("path", "file is empty: " + shown);
     String sha = sha256(bytes);
-    String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    String lower = file.getName().toLowerCase(Locale.ROOT);
     if (lower.endsWith(".csv")) {
       return new CsvFile(new String(bytes, StandardCharsets.UTF_8)).read(file, choice, sha);
     } else if (lower.endsWith(".parquet") || lower.endsWith(".pq")) {
-      return readParquet(file, choice, sha);
+      return readParquet(file, hadoop, choice, sha);
     }
-    throw new Problem("path", "unknown file type of " + file + " (expected .csv or .parquet)");
+    throw new Problem("path", "unknown file type of " + shown + " (expected .csv or .parquet)");
+  }
+
+  /** A file as messages name it: a local file by its path, another by its URI. */
+  private static String shown(org.apache.hadoop.fs.Path file) {
+    java.net.URI uri = file.toUri();
+    return uri.getScheme() == null || uri.getScheme().equals("file") ? uri.getPath() : file.toString();
   }
 
   /** The cached read of {@code columns} of the file with {@code sha}, or the read made now. */
-  private static Columns cached(Path file, String sha, Selection selection, java.util.function.Supplier<Columns> read) {
-    String key = file.toAbsolutePath().normalize() + "|" + sha + "|" + selection;
+  private static Columns cached(org.apache.hadoop.fs.Path file, String sha, Selection selection,
+      java.util.function.Supplier<Columns> read) {
+    String key = file + "|" + sha + "|" + selection;
     SoftReference<Columns> ref = CACHE.get(key);
     Columns hit = ref == null ? null : ref.get();
     if (hit != null) return hit;
@@ -145,7 +162,7 @@ public final class DataFiles {
       last = n;
     }
 
-    Columns read(Path file, Choice choice, String sha) {
+    Columns read(org.apache.hadoop.fs.Path file, Choice choice, String sha) {
       if (last == 0) throw new Problem("path", "file has no header row");
       List<String> header = splitCsv(lines[0]);
       Selection selection = choice.select(header);
@@ -222,9 +239,9 @@ public final class DataFiles {
     return at;
   }
 
-  private static Columns readParquet(Path file, Choice choice, String sha) {
-    Configuration conf = new Configuration();
-    org.apache.hadoop.fs.Path hadoopPath = new org.apache.hadoop.fs.Path(file.toAbsolutePath().toUri());
+  private static Columns readParquet(org.apache.hadoop.fs.Path hadoopPath, Configuration hadoop, Choice choice, String sha) {
+    String file = shown(hadoopPath);
+    Configuration conf = new Configuration(hadoop);
     MessageType schema;
     long rows;
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(hadoopPath, conf))) {
@@ -255,11 +272,11 @@ public final class DataFiles {
     }
     if (rows == 0) throw new Problem("path", "file has no rows");
     if (rows > Integer.MAX_VALUE) throw new Problem("path", "file has too many rows (" + rows + ")");
-    return cached(file, sha, selection,
+    return cached(hadoopPath, sha, selection,
         () -> readParquetRows(file, hadoopPath, conf, schema, fields, types, (int) rows, selection.rowNoun(), sha));
   }
 
-  private static Columns readParquetRows(Path file, org.apache.hadoop.fs.Path hadoopPath, Configuration conf, MessageType schema,
+  private static Columns readParquetRows(String file, org.apache.hadoop.fs.Path hadoopPath, Configuration conf, MessageType schema,
       List<Type> fields, List<PrimitiveTypeName> types, int rows, String rowNoun, String sha) {
     // The projection lists each column once, in the file's order; values are looked up by name.
     List<Type> projection = new ArrayList<>();

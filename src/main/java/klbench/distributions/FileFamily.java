@@ -57,7 +57,7 @@ final class FileFamily implements Family {
     DataFiles.Columns data;
     LongForm.Table table = null;
     try {
-      data = DataFiles.read(files.folder().resolve(path), names -> LongForm.isLongForm(names)
+      data = DataFiles.read(files.resolve(path), files.hadoop(), names -> LongForm.isLongForm(names)
           ? LongForm.select(names, chosen)
           : new DataFiles.Selection(List.of(DataFiles.resolveColumn(names, chosen)), "token"));
       if (data.names().size() > 1) table = LongForm.of(data.values(), kind);

@@ -83,45 +83,4 @@ public record Grid(
   public int configurationCount() {
     return triples.size() * batchSizes.size() * estimators.size() * discounts.size() * baselines.size();
   }
-
-  /**
-   * A rough size of the work, for a guard before big runs.
-   *
-   * @param tokenEstimatorSteps simulated tokens × lanes (each token's coefficient is computed once
-   *     per (estimator, discount)): Σ over models and batch sizes of B · R · T · #estimators ·
-   *     #discounts
-   * @param vocabSteps O(V) passes: per model, over each of its rows, building it ({@link
-   *     TripleSpec#buildPasses()}: one, plus about 60 for each {@code target_kl} solved) plus one
-   *     exact pass per (estimator, discount, baseline, batch size)
-   */
-  public record Cost(long tokenEstimatorSteps, long vocabSteps) implements Serializable {}
-
-  /** See {@link Cost}; saturates at Long.MAX_VALUE. */
-  public Cost estimatedCost() {
-    long tokens = 0;
-    long vocab = 0;
-    long lanes = (long) estimators.size() * discounts.size();
-    for (TripleSpec t : triples) {
-      for (int b : batchSizes) tokens = add(tokens, mul(mul(mul(b, batches), t.horizon()), lanes));
-      long passes = add(t.buildPasses(), lanes * baselines.size() * batchSizes.size());
-      vocab = add(vocab, mul(mul(t.vocabSize(), t.rows()), passes));
-    }
-    return new Cost(tokens, vocab);
-  }
-
-  private static long mul(long a, long b) {
-    try {
-      return Math.multiplyExact(a, b);
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
-    }
-  }
-
-  private static long add(long a, long b) {
-    try {
-      return Math.addExact(a, b);
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
-    }
-  }
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -39,6 +41,7 @@ import klbench.distributions.Role;
 import klbench.distributions.SequenceShape;
 import klbench.distributions.TripleSpec;
 import klbench.input.BadInputException;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Loads and validates a grid file (INTERFACE.md, "Grid file"). Validation is strict and complete
@@ -90,16 +93,37 @@ public final class GridFile {
     } catch (IOException e) {
       throw new BadInputException(display, null, "cannot read the grid file: " + e.getMessage());
     }
-    String text;
+    return parse(text(bytes, display), file);
+  }
+
+  /**
+   * The grid file at {@code location}: a local path, or a URI of any Hadoop file system read with
+   * {@code hadoop} (as are the data files it names, relative to its folder there).
+   */
+  public static Grid load(String location, Configuration hadoop) {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
+    String scheme = path.toUri().getScheme();
+    if (scheme == null || scheme.equals("file")) return load(Path.of(path.toUri().getPath()));
+    byte[] bytes;
+    try (InputStream in = path.getFileSystem(hadoop).open(path)) {
+      bytes = in.readAllBytes();
+    } catch (FileNotFoundException e) {
+      throw new BadInputException(location, null, "grid file not found");
+    } catch (IOException | RuntimeException e) {
+      throw new BadInputException(location, null, "cannot read the grid file: " + e.getMessage());
+    }
+    return new Loader(location, path.getParent(), hadoop, text(bytes, location)).load();
+  }
+
+  private static String text(byte[] bytes, String display) {
     try {
-      text = StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       throw new BadInputException(display, null, "is not UTF-8 text");
     }
-    return parse(text, file);
   }
 
   /**
@@ -107,7 +131,9 @@ public final class GridFile {
    * paths start from (its folder).
    */
   public static Grid parse(String text, Path source) {
-    return new Loader(source, text).load();
+    Path parent = source.toAbsolutePath().getParent();
+    return new Loader(source.toString(), new org.apache.hadoop.fs.Path((parent == null ? Path.of("") : parent).toUri()),
+        new Configuration(), text).load();
   }
 
   private static final class Loader {
@@ -121,10 +147,9 @@ public final class GridFile {
     /** Every family of the grid with its key path, policies first. */
     final Map<FamilySpec, String> paths = new LinkedHashMap<>();
 
-    Loader(Path source, String text) {
-      this.file = source.toString();
-      Path parent = source.toAbsolutePath().getParent();
-      this.files = new FileSource(parent == null ? Path.of("") : parent, FileVectors.builder());
+    Loader(String source, org.apache.hadoop.fs.Path folder, Configuration hadoop, String text) {
+      this.file = source;
+      this.files = new FileSource(folder, hadoop, FileVectors.builder());
       this.text = text;
     }
 

@@ -2,16 +2,17 @@ package klbench.spark;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -23,10 +24,13 @@ import org.apache.spark.sql.SparkSession;
  * &lt;out&gt;/_staging/&lt;run_id&gt;/                     a run's rows while they are being written
  * </pre>
  *
- * <p>A run's rows are written to {@code _staging/<run_id>} and, once complete, moved into {@code
- * results/} by one directory rename (atomic on a local file system and on HDFS). Readers of {@code
- * results/} therefore see every run either whole or not at all: a run that fails, or one running
- * beside another, never half-fills or corrupts what earlier runs wrote.
+ * <p>A run's tasks write its rows to {@code _staging/<run_id>} ({@link Staging}) and, once the
+ * run is complete, the folder is moved into {@code results/} by one directory rename (atomic on a
+ * local file system and on HDFS). Readers of {@code results/} therefore see every run either whole
+ * or not at all: a run that fails, or one running beside another, never half-fills or corrupts
+ * what earlier runs wrote. On an object store (s3a://) a rename is a copy of each file and then a
+ * delete: the commit is neither atomic nor fast there (README, "Results on HDFS and object
+ * stores").
  *
  * <p>Why {@code run-<run_id>} and not a Hive-style {@code run_id=<id>} folder: a {@code key=value}
  * folder makes Spark add a partition column whose type it infers from the folder names (a run id
@@ -44,27 +48,36 @@ public final class ResultStore {
   private static final String RUN_PREFIX = "run-";
 
   private final SparkSession spark;
+  private final Configuration hadoop;
   private final FileSystem fs;
   private final Path out;
 
-  private ResultStore(SparkSession spark, FileSystem fs, Path out) {
+  private ResultStore(SparkSession spark, Configuration hadoop, FileSystem fs, Path out) {
     this.spark = spark;
+    this.hadoop = hadoop;
     this.fs = fs;
     this.out = out;
   }
 
-  /** The store at {@code out} (a local path or any Hadoop file system URI). */
+  /** The store at {@code out} (a local path or any Hadoop file system URI), with the session's Hadoop configuration. */
   public static ResultStore at(SparkSession spark, String out) throws IOException {
+    return at(spark, spark.sparkContext().hadoopConfiguration(), out);
+  }
+
+  private static ResultStore at(SparkSession spark, Configuration hadoop, String out) throws IOException {
     Path path = new Path(out);
-    FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    return new ResultStore(spark, fs, fs.makeQualified(path));
+    FileSystem fs = path.getFileSystem(hadoop);
+    return new ResultStore(spark, hadoop, fs, fs.makeQualified(path));
   }
 
   /** True when runs have been committed under {@code out}; needs no Spark session. */
   public static boolean hasResults(String out, Configuration hadoop) throws IOException {
-    Path path = new Path(out);
-    FileSystem fs = path.getFileSystem(hadoop);
-    return new ResultStore(null, fs, fs.makeQualified(path)).hasResults();
+    return at(hadoop, out).hasResults();
+  }
+
+  /** The store at {@code out} without a Spark session: its files only, not {@link #read}. */
+  public static ResultStore at(Configuration hadoop, String out) throws IOException {
+    return at(null, hadoop, out);
   }
 
   public Path out() { return out; }
@@ -105,6 +118,15 @@ public final class ResultStore {
     return ids;
   }
 
+  /** A file of the run's record folder, {@code runs/<run_id>/<name>}, or null when there is none. */
+  public byte[] readRunFile(String runId, String name) throws IOException {
+    Path file = new Path(runDir(runId), name);
+    if (!fs.exists(file)) return null;
+    try (java.io.InputStream in = fs.open(file)) {
+      return in.readAllBytes();
+    }
+  }
+
   /** Writes a file of the run's record folder, {@code runs/<run_id>/<name>}, replacing it. */
   public void writeRunFile(String runId, String name, byte[] content) throws IOException {
     try (OutputStream o = fs.create(new Path(runDir(runId), name), true)) {
@@ -112,15 +134,29 @@ public final class ResultStore {
     }
   }
 
+  /** Where the run's tasks write its rows (see {@link Staging}). */
+  Staging staging(String runId) {
+    return new Staging(stagingDir(runId), hadoop);
+  }
+
   /**
-   * Writes a run's rows to its staging folder, then moves them into {@code results/} in one
-   * rename. The caller commits nothing for an empty run (Spark would write a file of no rows).
+   * Moves a run's staged rows into {@code results/} in one rename: the files its tasks published
+   * ({@code files}, by name), nothing else. The caller commits nothing for a run of no rows.
+   *
+   * @throws IOException when a file is missing, or the run's folder exists already
    */
-  public void commit(String runId, Dataset<Row> rows) throws IOException {
+  void commit(String runId, Collection<String> files) throws IOException {
     Path staging = stagingDir(runId);
     Path target = committedDir(runId);
     if (fs.exists(target)) throw new IOException(target + " exists already: run ids must be unique");
-    rows.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
+    fs.delete(new Path(staging, Staging.ATTEMPTS), true);
+    Set<String> expected = new TreeSet<>(files);
+    for (FileStatus s : fs.listStatus(staging)) {
+      String name = s.getPath().getName();
+      // Not one of the run's files: a leftover of an attempt whose task later ran again elsewhere.
+      if (!expected.remove(name) && !name.startsWith(".") && !name.startsWith("_")) fs.delete(s.getPath(), true);
+    }
+    if (!expected.isEmpty()) throw new IOException("staged files missing in " + staging + ": " + expected);
     fs.mkdirs(resultsDir());
     if (!fs.rename(staging, target)) {
       throw new IOException("could not move " + staging + " to " + target);

@@ -58,6 +58,29 @@ class LauncherIT {
     Path notSpark = Files.createDirectories(tmp.resolve("not-spark"));
     assertBadInput(launch(home, notSpark, "run", "--master", "yarn"), "spark-submit");
     assertBadInput(launch(home, null, "query", "--out", out.toString(), "SELECT 1"), "no results in");
+    assertBadInput(launch(home, null, "run", "--grid", grid.toString(), "--deploy-mode", "cluster"), "--deploy-mode");
+    assertFalse(Files.exists(out));
+  }
+
+  /**
+   * Cluster deploy mode checks every input on this machine before it submits: a bad grid is one
+   * line and exit 2, and spark-submit (here a stand-in that leaves a mark) is never called.
+   */
+  @Test
+  void clusterModeChecksTheInputsBeforeItSubmits() throws Exception {
+    Path home = Path.of(System.getProperty("klbench.home", ".")).toAbsolutePath();
+    Path spark = Files.createDirectories(tmp.resolve("spark/bin")).getParent();
+    Path mark = tmp.resolve("spark-submit-was-called");
+    Path submit = Files.writeString(spark.resolve("bin/spark-submit"), "#!/bin/sh\ntouch " + mark + "\nexit 0\n");
+    assertTrue(submit.toFile().setExecutable(true));
+    Files.writeString(tmp.resolve("bad.yaml"), "name: bad\nseed: x\n");
+    Path out = tmp.resolve("never");
+
+    assertBadInput(launch(home, spark, "run", "--master", "spark://127.0.0.1:7077", "--deploy-mode", "cluster",
+        "--grid", tmp.resolve("bad.yaml").toString(), "--out", out.toString()), "bad.yaml");
+    assertBadInput(launch(home, spark, "run", "--master", "spark://127.0.0.1:7077", "--deploy-mode", "sideways",
+        "--grid", tmp.resolve("bad.yaml").toString()), "--deploy-mode must be client or cluster");
+    assertFalse(Files.exists(mark), "spark-submit was never called");
     assertFalse(Files.exists(out));
   }
 }

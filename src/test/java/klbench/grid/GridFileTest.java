@@ -271,17 +271,6 @@ class GridFileTest {
     }
   }
 
-  @Test
-  void estimatedCostCountsTokensTimesEstimatorsAndVocabularyPasses(@TempDir Path dir) throws IOException {
-    Grid g = load(dir, GRID);
-    Grid.Cost cost = g.estimatedCost();
-    long tokens = 18L * (2 + 64) * 2000 * 5 * 2; // triples per V x Σ B x R x estimators x 2 vocab sizes
-    assertEquals(tokens, cost.tokenEstimatorSteps());
-    long passesPerTriple = 1 + 5 * 4 * 2;
-    long targetPasses = 60L * (3 * 2 * 2 /* target_kl references */ + 3 * 3 /* target_kl behaviour */);
-    assertEquals((16L + 1024L) * (18 * passesPerTriple + targetPasses), cost.vocabSteps());
-  }
-
   /** conf/grid-seed.yaml of main (commit 9bcebae), whose config_ids a run of main wrote. */
   static final String MAIN_SEED_GRID = String.join("\n",
       "name: seed",
@@ -413,17 +402,6 @@ class GridFileTest {
     assertTrue(!new HashSet<>(ids(a)).removeAll(ids(load(dir, SEQUENCE_GRID))), "a spread renews every id it touches");
   }
 
-  @Test
-  void estimatedCostCountsRowsHorizonsAndDiscounts(@TempDir Path dir) throws IOException {
-    Grid g = load(dir, SEQUENCE_GRID);
-    Grid.Cost cost = g.estimatedCost();
-    // per behaviour: horizons 1 (twice: two contexts) and 4 (twice); lanes = 2 estimators x 2 discounts
-    long tokens = 2L * (1 + 1 + 4 + 4) * (2 + 8) * 30 * 4;
-    assertEquals(tokens, cost.tokenEstimatorSteps());
-    long rows = 1 + 1 + 4 + (1 + 3 + 9 + 27); // T=1 (two contexts), T=4 with one context, T=4 tree
-    long passes = 1 + 60 /* target_kl */ + 4L * 2 * 2; // + lanes x baselines x batch sizes
-    assertEquals(2 * 3 * rows * passes, cost.vocabSteps());
-  }
 
   @Test
   void descriptionIsOptional(@TempDir Path dir) throws IOException {

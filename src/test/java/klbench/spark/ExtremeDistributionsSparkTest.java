@@ -103,7 +103,7 @@ class ExtremeDistributionsSparkTest {
 
       List<ResultRow> local = new ArrayList<>();
       LocalEvaluation.run(grid, "local", local::add);
-      RunJobTest.assertSameNumbers(local, outcome.rows());
+      assertEquals(grid.configurationCount(), outcome.written());
       ParquetFiles.assertSameRows(local, ParquetFiles.rows(tmp.resolve("out" + i).resolve("results")));
       rows += read.size();
     }

@@ -20,9 +20,6 @@ import klbench.results.Column;
 import klbench.results.ResultRow;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -41,6 +38,13 @@ class ResultStoreTest {
 
   private ResultStore store() throws IOException {
     return ResultStore.at(SPARK.session(), tmp.resolve("out").toString());
+  }
+
+  /** Stages {@code rows} as one task's file and commits the run, as a run does. */
+  static void commit(ResultStore store, String runId, List<ResultRow> rows) throws IOException {
+    Staging.RowFile file = store.staging(runId).open("part-s-00000.parquet");
+    for (ResultRow r : rows) file.write(r);
+    store.commit(runId, List.of(file.publish()));
   }
 
   @Test
@@ -63,7 +67,7 @@ class ResultStoreTest {
   void readingResultsBackGivesTheExactSchemaAndRows() throws IOException {
     ResultStore store = store();
     List<ResultRow> rows = SampleRows.of("r1", 12);
-    store.commit("r1", frame(rows));
+    commit(store, "r1", rows);
 
     // Readers that give no schema (and so infer it from the files) see Column's schema exactly.
     String results = store.resultsDir().toString();
@@ -90,8 +94,8 @@ class ResultStoreTest {
 
     List<ResultRow> first = SampleRows.of("r1", 3);
     List<ResultRow> second = List.of(SampleRows.row("r2", "other", 9));
-    store.commit("r1", frame(first));
-    store.commit("r2", frame(second));
+    commit(store, "r1", first);
+    commit(store, "r2", second);
 
     assertTrue(store.hasResults());
     assertEquals(Set.of("cfg-0", "cfg-1", "cfg-2", "other"), store.configIds());
@@ -102,28 +106,51 @@ class ResultStoreTest {
       assertEquals(Set.of("run-r1", "run-r2"),
           runs.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
     }
-    assertThrows(IOException.class, () -> store.commit("r1", frame(first)), "run ids are never reused");
+    assertThrows(IOException.class, () -> commit(store, "r1", first), "run ids are never reused");
   }
 
   @Test
-  void aWriteThatFailsMidwayLeavesResultsUnchanged() throws IOException {
+  void aRunThatFailsMidwayLeavesResultsUnchanged() throws IOException {
     ResultStore store = store();
     List<ResultRow> earlier = SampleRows.of("r1", 5);
-    store.commit("r1", frame(earlier));
+    commit(store, "r1", earlier);
     Map<String, Long> before = listing(tmp.resolve("out/results"));
 
-    UserDefinedFunction failOnSeventh = functions.udf((UDF1<String, String>) id -> {
-      if (id.equals("cfg-7")) throw new IllegalStateException("injected failure while writing");
-      return id;
-    }, DataTypes.StringType);
-    Dataset<Row> failing = frame(SampleRows.of("r2", 10))
-        .withColumn("config_id", failOnSeventh.apply(functions.col("config_id")));
-    assertThrows(Exception.class, () -> store.commit("r2", failing));
+    // One task published its file, another failed while writing: the run is abandoned.
+    Staging staging = store.staging("r2");
+    Staging.RowFile published = staging.open("part-s-00000.parquet");
+    for (ResultRow r : SampleRows.of("r2", 10)) published.write(r);
+    published.publish();
+    Staging.RowFile half = staging.open("part-s-00001.parquet");
+    half.write(SampleRows.row("r2", "cfg-x", 1));
+    assertTrue(ParquetFiles.files(tmp.resolve("out/_staging/r2")).size() == 1, "only the published file is a .parquet");
     store.abandon("r2");
 
     assertEquals(before, listing(tmp.resolve("out/results")));
     SPARK.assertNoOrderEquals(frame(earlier), store.read());
     assertFalse(Files.exists(tmp.resolve("out/_staging/r2")));
+  }
+
+  @Test
+  void aCommitTakesThePublishedFilesOnlyAndRefusesWhenOneIsMissing() throws IOException {
+    ResultStore store = store();
+    Staging staging = store.staging("r3");
+    Staging.RowFile file = staging.open("part-s-00000.parquet");
+    List<ResultRow> rows = SampleRows.of("r3", 4);
+    for (ResultRow r : rows) file.write(r);
+    String name = file.publish();
+    // A second attempt of the same task publishes the same name: it keeps one copy.
+    Staging.RowFile again = staging.open("part-s-00000.parquet");
+    for (ResultRow r : rows) again.write(r);
+    assertEquals(name, again.publish());
+    // An attempt that never finished, and a file no task reported.
+    staging.open("part-s-00001.parquet").write(SampleRows.row("r3", "cfg-y", 2));
+    Files.writeString(tmp.resolve("out/_staging/r3/part-s-00009.parquet"), "not reported");
+
+    assertThrows(IOException.class, () -> store.commit("r3", List.of(name, "part-s-00002.parquet")));
+    store.commit("r3", List.of(name));
+    assertEquals(List.of(tmp.resolve("out/results/run-r3/" + name)), ParquetFiles.files(tmp.resolve("out/results")));
+    SPARK.assertNoOrderEquals(frame(rows), store.read());
   }
 
   /** Every file under a folder with its size. */

@@ -12,6 +12,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,6 +23,8 @@ import klbench.grid.Grid;
 import klbench.results.Column;
 import klbench.results.ResultRow;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -35,6 +40,23 @@ public class RunJobTest {
 
   private RunJob.Outcome run(Grid grid, String out, boolean resume, int partitions) throws IOException {
     return RunJob.run(SPARK.session(), grid, new RunJob.Options(tmp.resolve(out).toString(), resume, partitions, null));
+  }
+
+  /** The committed rows of {@code out}, sorted by config_id. */
+  private List<ResultRow> rows(String out) throws IOException {
+    return sortedByConfigId(ResultStore.at(SPARK.session(), tmp.resolve(out).toString()).read());
+  }
+
+  public static List<ResultRow> sortedByConfigId(Dataset<Row> rows) {
+    List<ResultRow> out = new ArrayList<>();
+    for (Row r : rows.collectAsList()) out.add(ResultSchema.fromRow(r));
+    return sortedByConfigId(out);
+  }
+
+  public static List<ResultRow> sortedByConfigId(List<ResultRow> rows) {
+    List<ResultRow> out = new ArrayList<>(rows);
+    out.sort(Comparator.comparing(r -> (String) r.get(Column.CONFIG_ID)));
+    return out;
   }
 
   /** The values of a row that must be bit-identical between runs: all but run_id and the timing. */
@@ -57,22 +79,91 @@ public class RunJobTest {
     return rows.drop(Column.RUN_ID.id(), Column.ELAPSED_MS.id(), Column.SAMPLES_PER_SECOND.id());
   }
 
-  @Test
-  void rowsDoNotDependOnPartitionsAndEqualTheSequentialEvaluation() throws IOException {
-    Grid grid = TestGrids.tiny();
-    RunJob.Outcome one = run(grid, "one", false, 1);
-    RunJob.Outcome seven = run(grid, "seven", false, 7);
+  /** Job descriptions and stage names as Spark's UI shows them. */
+  static final class WhatTheUiShows extends SparkListener {
+    final List<String> jobs = Collections.synchronizedList(new ArrayList<>());
+    final List<String> stages = Collections.synchronizedList(new ArrayList<>());
 
-    assertEquals(grid.configurationCount(), one.rows().size());
-    assertSameNumbers(one.rows(), seven.rows());
+    @Override
+    public void onJobStart(SparkListenerJobStart start) {
+      jobs.add(start.properties().getProperty("spark.job.description"));
+    }
+
+    @Override
+    public void onStageSubmitted(SparkListenerStageSubmitted submitted) {
+      stages.add(submitted.stageInfo().name());
+    }
+  }
+
+  @Test
+  void rowsDoNotDependOnPartitionsAndEqualTheSequentialEvaluation() throws Exception {
+    Grid grid = TestGrids.tiny();
+    WhatTheUiShows ui = new WhatTheUiShows();
+    SPARK.session().sparkContext().addSparkListener(ui);
+    RunJob.Outcome one;
+    RunJob.Outcome seven;
+    try {
+      one = run(grid, "one", false, 1);
+      seven = run(grid, "seven", false, 7);
+    } finally {
+      SPARK.session().sparkContext().listenerBus().waitUntilEmpty();
+      SPARK.session().sparkContext().removeSparkListener(ui);
+    }
+    // One task holds every triple whole: one stage, nothing shuffled. Seven tasks split the triples.
+    assertEquals(1, one.tasks());
+    assertEquals(0, one.splitTriples());
+    assertEquals(7, seven.tasks());
+    assertTrue(seven.splitTriples() > 0, "seven tasks split some of the 8 triples");
+    int n = grid.configurationCount();
+    assertEquals(List.of("klbench simulate: " + n + " configurations, 8 triples in 1 tasks",
+            "klbench simulate: " + n + " configurations, 8 triples in 7 tasks; klbench finish: "
+                + seven.splitTriples() + " triples split over several tasks"),
+        ui.jobs);
+    assertEquals(List.of("klbench simulate: " + n + " configurations, 8 triples in 1 tasks",
+        "klbench simulate: " + n + " configurations, 8 triples in 7 tasks",
+        "klbench finish: " + seven.splitTriples() + " triples split over several tasks"), ui.stages);
+
+    assertEquals(n, one.written());
+    assertEquals(n, seven.written());
+    assertSameNumbers(rows("one"), rows("seven"));
     SPARK.assertNoOrderEquals(
         withoutRunAndTiming(ResultStore.at(SPARK.session(), tmp.resolve("one").toString()).read()),
         withoutRunAndTiming(ResultStore.at(SPARK.session(), tmp.resolve("seven").toString()).read()));
+    // One file per task that wrote rows: the simulation task, and each split triple's finishing task.
+    assertEquals(1, ParquetFiles.files(tmp.resolve("one/results")).size());
+    assertTrue(ParquetFiles.files(tmp.resolve("seven/results")).size() <= 7 + seven.splitTriples());
 
     // What eval computes and prints: SequenceEvaluation.evaluate per (triple, batch size), in one thread.
     List<ResultRow> sequential = new ArrayList<>();
     LocalEvaluation.run(grid, "eval", sequential::add);
-    assertSameNumbers(sequential, one.rows());
+    assertSameNumbers(sortedByConfigId(sequential), rows("one"));
+  }
+
+  @Test
+  void theSummaryIsTheRowsWrittenCountedAndTheirMedians() throws IOException {
+    Grid grid = TestGrids.tiny();
+    RunJob.Outcome o = run(grid, "out", false, 5);
+    List<ResultRow> rows = rows("out");
+    List<RowSummary.Group> groups = o.summary().groups();
+    assertEquals(grid.estimators().size() * grid.baselines().size(), groups.size());
+    assertEquals("k1/loss", groups.get(0).estimator()); // grid order: estimator-major
+    assertEquals("none", groups.get(0).baseline());
+    assertEquals("loo", groups.get(1).baseline());
+    int checked = 0;
+    for (RowSummary.Group g : groups) {
+      List<ResultRow> mine = rows.stream()
+          .filter(r -> r.get(Column.ESTIMATOR).equals(g.estimator()) && r.get(Column.BASELINE).equals(g.baseline())).toList();
+      assertEquals(mine.size(), g.rows());
+      assertEquals(mine.stream().filter(r -> Boolean.TRUE.equals(r.get(Column.CONSISTENT))).count(), g.consistent());
+      for (int i = 0; i < RowSummary.METRICS.size(); i++) {
+        Column c = RowSummary.METRICS.get(i);
+        double[] v = mine.stream().map(r -> r.get(c)).filter(x -> x != null).mapToDouble(x -> (Double) x).sorted().toArray();
+        // Fewer than 500 values: the median is exactly the value of rank ceil(n/2).
+        assertEquals(v.length == 0 ? null : v[(v.length + 1) / 2 - 1], g.median(i), g.estimator() + " " + g.baseline() + " " + c);
+        checked++;
+      }
+    }
+    assertEquals(groups.size() * RowSummary.METRICS.size(), checked);
   }
 
   @Test
@@ -86,7 +177,7 @@ public class RunJobTest {
     int perGroup = full.estimators().size() * full.baselines().size();
     int groups = full.triples().size();
     assertEquals(groups * perGroup + groups * 2, resumed.skipped()); // B=2 all, B=64 k3/loss × 2 baselines
-    assertEquals(full.configurationCount() - resumed.skipped(), resumed.rows().size());
+    assertEquals(full.configurationCount() - resumed.skipped(), resumed.written());
 
     Dataset<Row> all = ResultStore.at(SPARK.session(), tmp.resolve("out").toString()).read();
     assertEquals(full.configurationCount(), all.count());
@@ -99,9 +190,9 @@ public class RunJobTest {
 
     RunJob.Outcome again = run(full, "out", true, 0);
     assertEquals(full.configurationCount(), again.skipped());
-    assertTrue(again.rows().isEmpty());
+    assertEquals(0, again.written());
     assertEquals(full.configurationCount(), ResultStore.at(SPARK.session(), tmp.resolve("out").toString()).read().count());
-    assertEquals(fresh.rows().size(), full.configurationCount());
+    assertEquals(fresh.written(), full.configurationCount());
   }
 
   @Test
@@ -127,7 +218,7 @@ public class RunJobTest {
     assertTrue(cancelled.get());
 
     assertEquals(before, ResultStoreTest.listing(tmp.resolve("out/results")));
-    assertEquals(earlier.rows().size(), ResultStore.at(spark, tmp.resolve("out").toString()).read().count());
+    assertEquals(earlier.written(), ResultStore.at(spark, tmp.resolve("out").toString()).read().count());
     assertTrue(!Files.exists(tmp.resolve("out/_staging")) || Files.list(tmp.resolve("out/_staging")).findAny().isEmpty());
     // The failed run is on record as such.
     long failed = 0;
@@ -154,5 +245,12 @@ public class RunJobTest {
     assertEquals("local[2]", json.get("master").asText());
     assertFalse(json.get("end").isNull());
     assertTrue(Files.isDirectory(tmp.resolve("out/results/run-" + o.runId())));
+    // Only the published rows were committed: no attempt folder, no half file.
+    try (var files = Files.list(tmp.resolve("out/results/run-" + o.runId()))) {
+      assertEquals(List.of(), files.map(p -> p.getFileName().toString())
+          .filter(name -> !name.endsWith(".parquet") && !name.endsWith(".parquet.crc")).toList());
+    }
+    assertEquals(List.of(), Arrays.asList(tmp.resolve("out/_staging").toFile().list() == null
+        ? new String[0] : tmp.resolve("out/_staging").toFile().list()));
   }
 }
