@@ -4,13 +4,10 @@ import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import klbench.report.Report;
-import klbench.report.ResultColumns;
+import klbench.report.ResultViews;
 import klbench.report.SeedTable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -69,9 +66,9 @@ public final class ReportCommand implements Callable<Integer> {
     // configuration, when there is one, silences start-up as well).
     if (ours) spark.sparkContext().setLogLevel("WARN");
     try {
-      Dataset<Row> results = loadResults(spark, out);
+      Dataset<Row> results = ResultViews.read(spark, out.toString());
       if (seedTable) {
-        Dataset<Row> rows = Report.prepare(results, run);
+        Dataset<Row> rows = ResultViews.latest(results, run);
         if (run == null) {
           Dataset<Row> seed = rows.filter(col("run_name").equalTo(SeedTable.SEED_RUN_NAME));
           if (!seed.isEmpty()) rows = seed;
@@ -93,31 +90,6 @@ public final class ReportCommand implements Callable<Integer> {
     }
   }
 
-
-  /**
-   * Every row under {@code <out>/results}, any folder depth (one folder per run), with the
-   * schemas of all runs merged; plus {@value ResultColumns#RUN_WRITTEN_AT}, when each row's file
-   * was written, so that the report can tell the latest run. No results at all (no folder, or no
-   * Parquet file in it) read as an empty dataset with the result columns.
-   *
-   * <p>Merge seam: the only place that knows the layout of {@code <out>/results}; branch spark's
-   * reader ({@code ResultStore.at(spark, out).read()}) can replace the body.
-   */
-  static Dataset<Row> loadResults(SparkSession spark, Path out) throws IOException {
-    Path dir = out.resolve("results");
-    boolean any = false;
-    if (Files.isDirectory(dir)) {
-      try (Stream<Path> s = Files.walk(dir)) {
-        any = s.anyMatch(p -> p.getFileName().toString().endsWith(".parquet"));
-      }
-    }
-    if (!any) return spark.createDataFrame(List.of(), ResultColumns.schema());
-    return spark.read()
-        .option("mergeSchema", "true")
-        .option("recursiveFileLookup", "true")
-        .parquet(dir.toString())
-        .withColumn(ResultColumns.RUN_WRITTEN_AT, col("_metadata.file_modification_time"));
-  }
 
   /** Runs the command alone (until the lead registers it in {@code klbench.cli.Main}). */
   public static void main(String... args) {

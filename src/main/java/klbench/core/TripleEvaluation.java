@@ -42,7 +42,7 @@ public final class TripleEvaluation {
   /** ESTIMATORS.md: a cosine is null where ‖E[ĝ_B]‖ ≤ 1e-12 ‖G‖. */
   static final double ZERO_GRADIENT = 1e-12;
   /** A row is consistent when every |z| ≤ 5. */
-  static final double Z_LIMIT = 5.0;
+  public static final double Z_LIMIT = 5.0;
   /** Above this share of a variance held by tokens rarer than 1/samples, a row gets an mc_note. */
   static final double TAIL_SHARE = 0.1;
 

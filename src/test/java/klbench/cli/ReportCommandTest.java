@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import klbench.report.Report;
 import klbench.report.ResultColumns;
+import klbench.report.ResultViews;
 import klbench.report.ResultFixtures;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -94,9 +95,9 @@ class ReportCommandTest {
 
   @Test
   void theLatestRunByFileTimeWinsPerConfiguration() throws IOException {
-    Dataset<Row> loaded = ReportCommand.loadResults(spark, twoRuns);
+    Dataset<Row> loaded = ResultViews.read(spark, twoRuns.toString());
     assertTrue(List.of(loaded.columns()).contains(ResultColumns.RUN_WRITTEN_AT));
-    Dataset<Row> used = Report.prepare(loaded, null);
+    Dataset<Row> used = ResultViews.latest(loaded, null);
     assertEquals(configs, used.count(), "one row per configuration");
     long newer = loaded.filter(col("run_id").equalTo("aa-new")).count();
     assertEquals(newer, used.filter(col("run_id").equalTo("aa-new")).count(), "every newer row wins");

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import klbench.core.Presets;
 import klbench.results.Column;
 import klbench.results.ResultRow;
 import org.apache.spark.sql.Dataset;
@@ -75,7 +76,7 @@ class ReportTest {
     }
     assertNotNull(badConfig);
     results = ResultFixtures.dataset(spark, rows).cache();
-    results.createOrReplaceTempView("results");
+    ResultViews.register(results);
     out = home().resolve("target/test-report/ReportTest");
     index = Report.write(results, out, null);
     html = Files.readString(index, StandardCharsets.UTF_8);
@@ -149,27 +150,46 @@ class ReportTest {
     return boards;
   }
 
+  /**
+   * The tables of the page, in order, each ranked by its displayed relative RMSE (the ranking
+   * itself, against rows whose order is known, is {@link RankingTest}'s).
+   */
   @Test
-  void leaderboardOrderMatchesASparkSqlQueryOfTheSameRows() {
-    List<Row> expected = spark.sql(
-        "SELECT kl_level, on_policy, batch_size, estimator, baseline, avg(grad_rel_rmse) AS r FROM ("
-            + " SELECT *, pow(10, round(log10(kl), 2)) AS kl_level, behaviour = 'on_policy()' AS on_policy"
-            + " FROM results WHERE infeasible_reason IS NULL)"
-            + " GROUP BY kl_level, on_policy, batch_size, estimator, baseline"
-            + " ORDER BY kl_level, on_policy DESC, batch_size, round(log10(r), 9) ASC NULLS LAST, estimator, baseline")
-        .collectAsList();
-    Map<String, List<String>> want = new LinkedHashMap<>();
-    for (Row r : expected) {
-      String key = r.getDouble(0) + "|" + (r.getBoolean(1) ? "on" : "off") + "|" + r.getInt(2);
-      want.computeIfAbsent(key, k -> new ArrayList<>()).add(r.getString(3) + " + " + r.getString(4));
-    }
+  void oneLeaderboardPerLevelSamplingAndBatchSizeEachInOrderOfItsShownRmse() {
     Map<String, List<String>> got = leaderboardsInHtml();
     // 3 KL levels x 2 samplings x 2 batch sizes; at B = 1 loo is infeasible, so 7 rows, else 14.
-    assertEquals(12, want.size());
-    assertEquals(List.copyOf(want.keySet()), List.copyOf(got.keySet()), "tables and their order");
-    want.forEach((k, rows) -> assertEquals(rows, got.get(k), "leaderboard " + k));
+    List<String> keys = new ArrayList<>();
+    for (String kl : List.of("0.01", "0.1", "1.0")) {
+      for (String mode : List.of("on", "off")) for (String b : List.of("1", "8")) keys.add(kl + "|" + mode + "|" + b);
+    }
+    assertEquals(keys, List.copyOf(got.keySet()), "tables and their order");
     assertEquals(6, got.values().stream().filter(v -> v.size() == 7).count(), "B = 1 tables: 7 rows");
     assertEquals(6, got.values().stream().filter(v -> v.size() == 14).count(), "B = 8 tables: 14 rows");
+    int rows = 0;
+    for (String key : keys) {
+      List<Double> rmse = shownColumn(key, 3);
+      assertEquals(got.get(key).size(), rmse.size());
+      for (int i = 1; i < rmse.size(); i++) {
+        assertTrue(rmse.get(i - 1) <= rmse.get(i), key + ": row " + (i + 1) + " has a lower RMSE than row " + i + ": " + rmse);
+      }
+      rows += rmse.size();
+    }
+    assertEquals(6 * 7 + 6 * 14, rows);
+  }
+
+  /** The numbers of one column of a leaderboard table of the page, as shown (0-based cell index). */
+  static List<Double> shownColumn(String key, int cell) {
+    String[] k = key.split("\\|");
+    String marker = "data-kl=\"" + Double.parseDouble(k[0]) + "\" data-mode=\"" + k[1] + "\" data-batch=\"" + k[2] + "\"";
+    String table = html.substring(html.indexOf(marker));
+    table = table.substring(0, table.indexOf("</table>"));
+    List<Double> out = new ArrayList<>();
+    Matcher r = Pattern.compile("<tr[^>]*data-estimator=[^>]*>(.*?)</tr>", Pattern.DOTALL).matcher(table);
+    while (r.find()) {
+      String c = cells(r.group(1)).get(cell);
+      out.add(c.equals("—") ? Double.NaN : Double.parseDouble(c.replace('−', '-')));
+    }
+    return out;
   }
 
   @Test
@@ -222,28 +242,27 @@ class ReportTest {
     assertTrue(html.contains("no cosine for k1/loss"), "the page says why k1/loss has no direction");
   }
 
+  /** The answer box names, per table, its first row whose shown relative bias is at most 5%. */
   @Test
-  void answerBoxPicksTheLowestRmseUnbiasedEstimatorForEachLevelAndBatchSize() {
-    List<Row> best = spark.sql(
-        "SELECT kl_level, on_policy, batch_size, name FROM ("
-            + " SELECT *, row_number() OVER (PARTITION BY kl_level, on_policy, batch_size"
-            + "   ORDER BY round(log10(r), 9), estimator, baseline) AS place FROM ("
-            + "  SELECT kl_level, on_policy, batch_size, estimator, baseline,"
-            + "   estimator || CASE WHEN baseline = 'none' THEN '' ELSE ' + ' || baseline END AS name,"
-            + "   avg(grad_rel_rmse) AS r, avg(grad_rel_bias) AS b"
-            + "   FROM (SELECT *, pow(10, round(log10(kl), 2)) AS kl_level, behaviour = 'on_policy()' AS on_policy"
-            + "    FROM results WHERE infeasible_reason IS NULL)"
-            + "   GROUP BY kl_level, on_policy, batch_size, estimator, baseline)"
-            + "  WHERE b <= " + Report.UNBIASED_ISH + ")"
-            + " WHERE place = 1 ORDER BY kl_level, on_policy DESC, batch_size")
-        .collectAsList();
+  void answerBoxPicksTheFirstUnbiasedIshRowOfEachTable() {
+    Map<String, List<String>> boards = leaderboardsInHtml();
+    List<String> want = new ArrayList<>();
+    for (Map.Entry<String, List<String>> b : boards.entrySet()) {
+      List<Double> bias = shownColumn(b.getKey(), 6);
+      String[] k = b.getKey().split("\\|");
+      for (int i = 0; i < bias.size(); i++) {
+        if (bias.get(i) <= 0.05) {
+          String e = b.getValue().get(i);
+          want.add(k[1] + "|" + k[2] + "|" + (e.endsWith(" + none") ? e.substring(0, e.length() - 7) : e));
+          break;
+        }
+      }
+    }
     String box = html.substring(html.indexOf("<section class=\"answer\""), html.indexOf("</section>"));
     Matcher m = Pattern.compile("<tr><td class=\"n\">([^<]+)</td><td>(on|off)-policy</td><td class=\"n\">(\\d+)</td><td><b>([^<]+)</b>")
         .matcher(box);
     List<String> got = new ArrayList<>();
     while (m.find()) got.add(m.group(2) + "|" + m.group(3) + "|" + m.group(4));
-    List<String> want = best.stream()
-        .map(r -> (r.getBoolean(1) ? "on" : "off") + "|" + r.getInt(2) + "|" + r.getString(3)).toList();
     assertEquals(12, want.size());
     assertEquals(want, got);
     // An estimator with E[ĝ] = 0 is never named, however low its error (k1/loss + loo is 0
@@ -274,11 +293,11 @@ class ReportTest {
     Dataset<Row> extra = older.limit(3).withColumn("config_id",
         org.apache.spark.sql.functions.concat(org.apache.spark.sql.functions.col("config_id"),
             org.apache.spark.sql.functions.lit("-old-only")));
-    Dataset<Row> prepared = Report.prepare(older.unionByName(results).unionByName(extra), null);
+    Dataset<Row> prepared = ResultViews.latest(older.unionByName(results).unionByName(extra), null);
     assertEquals(results.count() + 3, prepared.count());
     assertEquals(3, prepared.filter("run_id = 'run-0'").count(), "only the configs no later run has");
     assertEquals(0, prepared.filter("grad_rel_rmse = 99.0 AND config_id NOT LIKE '%-old-only'").count());
-    assertEquals(results.count(), Report.prepare(older.unionByName(results), "run-0").count(), "--run keeps that run");
+    assertEquals(results.count(), ResultViews.latest(older.unionByName(results), "run-0").count(), "--run keeps that run");
   }
 
   @Test
@@ -330,24 +349,20 @@ class ReportTest {
     assertEquals(List.of(badConfig), inconsistent.stream().map(r -> (String) r.getAs("config_id")).toList());
     assertEquals(MC_NOTE, inconsistent.get(0).getAs("mc_note"));
 
-    // best_preset: the first preset of each leaderboard table of the page that is a gradient at
-    // all (mean relative bias < 0.5 over the table's rows, as the query and the answer box ask).
-    Map<String, Double> meanRelBias = new LinkedHashMap<>();
-    for (Row r : spark.sql("SELECT pow(10, round(log10(kl), 2)) AS kl_level, behaviour = 'on_policy()' AS on_policy,"
-        + " batch_size, estimator, baseline, avg(grad_rel_bias) AS b FROM results WHERE infeasible_reason IS NULL"
-        + " GROUP BY 1, 2, 3, 4, 5").collectAsList()) {
-      meanRelBias.put(r.getDouble(0) + "|" + (r.getBoolean(1) ? "on" : "off") + "|" + r.getInt(2) + "|"
-          + r.getString(3) + " + " + r.getString(4), r.getDouble(5));
-    }
+    // best_preset: the first preset of each leaderboard table of the page whose shown relative
+    // bias is below 0.5 (a gradient at all, as the query and the answer box ask).
     Map<String, List<String>> boards = leaderboardsInHtml();
     List<Row> best = out.get("best_preset.sql");
     assertEquals(12, best.size());
     for (Row r : best) {
       String key = r.<Double>getAs("kl_level") + "|" + (r.<Boolean>getAs("on_policy") ? "on" : "off") + "|"
           + r.<Integer>getAs("batch_size");
-      String firstPreset = boards.get(key).stream()
-          .filter(e -> Report.isPreset(e.split(" \\+ ")[0]) && meanRelBias.get(key + "|" + e) < 0.5)
-          .findFirst().orElseThrow();
+      List<Double> bias = shownColumn(key, 6);
+      String firstPreset = null;
+      for (int i = 0; i < bias.size() && firstPreset == null; i++) {
+        String e = boards.get(key).get(i);
+        if (Presets.all().containsKey(e.split(" \\+ ")[0]) && bias.get(i) < 0.5) firstPreset = e;
+      }
       assertEquals(firstPreset, r.getAs("preset") + " + " + r.getAs("baseline"), key);
       assertTrue(r.<Double>getAs("rel_bias") < 0.5, key);
     }

@@ -1,4 +1,4 @@
-package klbench.report;
+package klbench.report.charts;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -39,7 +39,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  * estimator) are drawn at the floor, which the caption of each figure states, rather than
  * dropped: "exactly unbiased" is a result worth seeing.
  */
-final class Charts {
+public final class Charts {
   static {
     // Before any AWT class loads: no display is needed, or used if there is one.
     System.setProperty("java.awt.headless", "true");
@@ -51,13 +51,13 @@ final class Charts {
    * One line: (x, y) points, drawn in x order; points with a null or non-positive x are skipped.
    * {@code style} picks colour, marker and dash, so that one name looks the same in every chart.
    */
-  record Series(String name, int style, List<double[]> points) {}
+  public record Series(String name, int style, List<double[]> points) {}
 
   /**
    * One chart. {@code xBase} is 10 for KL levels and 2 for batch sizes (labelled as plain
    * integers). Axis labels name the quantity and unit; ", log scale" is added where it applies.
    */
-  record Figure(String file, String title, String subtitle, String xLabel, int xBase, String yLabel,
+  public record Figure(String file, String title, String subtitle, String xLabel, int xBase, String yLabel,
       double floor, List<Series> series, int width, int height) {}
 
   /** Okabe–Ito and Tableau colours: distinguishable on white and in print. */
@@ -76,7 +76,7 @@ final class Charts {
   };
 
   /** True when the figure has at least one drawable point. */
-  static boolean hasPoints(Figure f) {
+  public static boolean hasPoints(Figure f) {
     for (Series s : f.series()) {
       for (double[] p : s.points()) if (drawable(p)) return true;
     }
@@ -88,7 +88,7 @@ final class Charts {
   }
 
   /** Draws the figure to {@code dir/file}. */
-  static void write(Path dir, Figure f) throws IOException {
+  public static void write(Path dir, Figure f) throws IOException {
     XYSeriesCollection data = new XYSeriesCollection();
     List<Integer> styles = new java.util.ArrayList<>();
     double xMin = Double.POSITIVE_INFINITY, xMax = 0, yMin = Double.POSITIVE_INFINITY, yMax = 0;
@@ -158,7 +158,7 @@ final class Charts {
   }
 
   /** 1e-9 for 1e-9: the floor as written in the captions. */
-  static String floorText(double floor) {
+  public static String floorText(double floor) {
     long e = Math.round(Math.log10(floor));
     return Math.pow(10, e) == floor ? "1e" + e : Double.toString(floor);
   }

@@ -1,0 +1,62 @@
+package klbench.report.data;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The report's split of the latest rows ({@code klbench.report.ResultViews#latest}) into rows
+ * without numbers (infeasible: listed apart, in no average) and rows with numbers, to which it
+ * adds the per-row quantities every aggregate averages.
+ */
+public final class Derived {
+  private Derived() {}
+
+  /** Why a row has no numbers: its {@code infeasible_reason}, or a note when none was recorded. */
+  static final String REASON =
+      "coalesce(infeasible_reason, CASE WHEN value_mean_mc IS NULL AND grad_mse_mc IS NULL "
+          + "AND grad_mse_exact IS NULL THEN 'no numbers (no reason recorded by this run)' END)";
+
+  /** The rows without numbers, with their column {@code reason}. */
+  public static Dataset<Row> infeasible(Dataset<Row> latest) {
+    return latest.withColumn("reason", expr(REASON)).filter(col("reason").isNotNull());
+  }
+
+  /** The rows with numbers, with {@link #metrics}. */
+  public static Dataset<Row> feasible(Dataset<Row> latest) {
+    return metrics(latest.filter(expr(REASON).isNull()));
+  }
+
+  /**
+   * Adds {@code cos_g}, {@code cos_fwd} (the cosines of E[ĝ] with G and G_fwd), {@code bias_sq}
+   * (‖E[ĝ] − G‖²) and {@code var} (tr Cov ĝ): exact where the row has exact gradient metrics at
+   * all, else Monte Carlo.
+   */
+  public static Dataset<Row> metrics(Dataset<Row> rows) {
+    return rows
+        // An exact null cosine means E[ĝ] = 0, not "unknown": the noisy Monte Carlo cosine must
+        // not stand in for it.
+        .withColumn("cos_g", expr("CASE WHEN grad_mse_exact IS NOT NULL THEN grad_cos_exact ELSE grad_cos_mc END"))
+        .withColumn("cos_fwd", expr("CASE WHEN grad_mse_exact IS NOT NULL THEN grad_cos_fwd_exact ELSE grad_cos_fwd_mc END"))
+        .withColumn("bias_sq", expr("pow(coalesce(grad_bias_norm_exact, grad_bias_norm_mc), 2)"))
+        .withColumn("var", expr("coalesce(grad_var_exact, grad_var_mc)"));
+  }
+
+  /** The column {@code c} of {@code r} as a double, or null. */
+  public static Double d(Row r, String c) {
+    Object o = r.getAs(c);
+    return o == null ? null : ((Number) o).doubleValue();
+  }
+
+  static String s(Row r, String c) {
+    Object o = r.getAs(c);
+    return o == null ? null : o.toString();
+  }
+
+  static long l(Row r, String c) {
+    Object o = r.getAs(c);
+    return o == null ? 0 : ((Number) o).longValue();
+  }
+}
