@@ -145,6 +145,45 @@ class ReportCommandTest {
   }
 
   @Test
+  void outMayBeAHadoopUriAndTheReportIsCopiedThroughItsFileSystem() throws IOException {
+    Path copy = tmp.resolve("as-uri");
+    try (Stream<Path> s = Files.walk(twoRuns.resolve("results"))) {
+      for (Path p : s.toList()) {
+        Path to = copy.resolve(twoRuns.relativize(p));
+        // With the files' times: they tell which run is the latest.
+        if (Files.isDirectory(p)) Files.createDirectories(to); else Files.copy(p, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
+    Files.createDirectories(copy.resolve("report"));
+    Files.writeString(copy.resolve("report/stale.png"), "old");
+    Outcome o = run("--out", copy.toUri().toString());
+    assertEquals(0, o.exit(), o.err());
+    assertEquals(copy.resolve("report/index.html").toAbsolutePath().toString(), o.out().trim());
+    assertTrue(Files.readString(copy.resolve("report/index.html")).contains("<code>aa-new</code>"));
+    assertTrue(Files.isRegularFile(copy.resolve("report/echarts.min.js")));
+    assertFalse(Files.exists(copy.resolve("report/stale.png")), "the old report is replaced whole");
+    try (Stream<Path> s = Files.list(copy)) {
+      assertEquals(List.of("report", "results"), s.map(p -> p.getFileName().toString()).sorted().toList(),
+          "no staging folder left");
+    }
+    try (Stream<Path> s = Files.walk(copy.resolve("report"))) {
+      assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".crc")).toList(),
+          "no checksum files in the report");
+    }
+  }
+
+  @Test
+  void anOutNoFileSystemReadsExitsTwoWithOneLine() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.execute(new PrintWriter(out), new PrintWriter(err), "report", "--out", "nosuchfs://host/dir");
+    assertEquals(2, exit);
+    assertEquals("", out.toString());
+    assertEquals(1, err.toString().lines().count(), err.toString());
+    assertTrue(err.toString().startsWith("--out: nosuchfs://host/dir: "), err.toString());
+  }
+
+  @Test
   void seedTablePrintsMarkdown() {
     Outcome o = run("--out", twoRuns.toString(), "--seed-table");
     assertEquals(0, o.exit(), o.err());

@@ -94,7 +94,7 @@ class ReportTest {
   }
 
   @Test
-  void everyChartIsANonEmptyPngThatImageIoReads() throws IOException {
+  void everyPngChartIsANonEmptyPngThatImageIoReads() throws IOException {
     List<Path> files = pngs();
     Set<String> names = files.stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet());
     for (String mode : List.of("on", "off")) {
@@ -115,20 +115,187 @@ class ReportTest {
     }
   }
 
+  /** Every file of the folder, relative to it, with "/" between folders. */
+  static Set<String> filesOf(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/'))
+          .collect(Collectors.toCollection(java.util.TreeSet::new));
+    }
+  }
+
   @Test
-  void htmlReferencesExactlyTheFilesWrittenAndNothingOnline() throws IOException {
-    Matcher m = Pattern.compile("<img[^>]*\\ssrc=\"([^\"]+)\"").matcher(html);
-    Set<String> referenced = new HashSet<>();
-    while (m.find()) assertTrue(referenced.add(m.group(1)), "referenced twice: " + m.group(1));
-    Set<String> listed;
-    try (Stream<Path> s = Files.list(index.getParent())) {
-      listed = s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+  void htmlReferencesEveryFileWrittenAndNothingOnline() throws IOException {
+    Set<String> referenced = new java.util.TreeSet<>();
+    Matcher m = Pattern.compile("<(?:img|script)[^>]*\\ssrc=\"([^\"]+)\"|<a href=\"([^\"#][^\"]*)\"").matcher(html);
+    while (m.find()) referenced.add(m.group(1) != null ? m.group(1) : m.group(2));
+    Set<String> listed = filesOf(index.getParent());
+    for (String r : referenced) {
+      assertFalse(r.contains(":") || r.startsWith("/"), "a reference outside the folder: " + r);
+      assertTrue(listed.contains(r), "referenced but not written: " + r);
     }
-    assertTrue(listed.remove("index.html"));
-    assertEquals(listed, referenced);
-    for (String online : List.of("http://", "https://", "<script", "<link", "@import", "url(", "//cdn")) {
-      assertFalse(html.contains(online), "the page must not load anything: found " + online);
+    // Written but not referenced: the page itself, the chart data as plain JSON (for other tools),
+    // and the licence and notice of ECharts.
+    Set<String> apart = new java.util.TreeSet<>(listed);
+    apart.removeAll(referenced);
+    Set<String> json = apart.stream().filter(f -> f.startsWith("data/") && f.endsWith(".json")).collect(Collectors.toSet());
+    assertEquals(6, json.size(), apart.toString());
+    apart.removeAll(json);
+    assertEquals(Set.of("index.html", "echarts-LICENSE.txt", "echarts-NOTICE.txt"), apart);
+    // Scripts: ECharts first, the data of each family, the page's script last.
+    List<String> scripts = new ArrayList<>();
+    Matcher sm = Pattern.compile("<script src=\"([^\"]+)\"></script>").matcher(html);
+    while (sm.find()) scripts.add(sm.group(1));
+    assertEquals("echarts.min.js", scripts.get(0));
+    assertEquals("report.js", scripts.get(scripts.size() - 1));
+    assertEquals(json.stream().map(f -> f.replace(".json", ".js")).sorted().toList(),
+        scripts.subList(1, scripts.size() - 1).stream().sorted().toList());
+    assertTrue(Files.size(index.getParent().resolve("echarts.min.js")) > 500_000, "the ECharts library itself");
+    for (String f : listed) {
+      if (f.equals("echarts.min.js") || f.endsWith(".png") || f.endsWith(".txt")) continue;
+      String text = Files.readString(index.getParent().resolve(f), StandardCharsets.UTF_8);
+      for (String online : List.of("http://", "https://", "<link", "@import", "url(", "//cdn", "fetch(", "XMLHttpRequest")) {
+        assertFalse(text.contains(online), f + " must not load anything: found " + online);
+      }
     }
+  }
+
+  static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** The data of one family of charts, as data/&lt;id&gt;.json holds it; checks that data/&lt;id&gt;.js holds the same. */
+  static com.fasterxml.jackson.databind.JsonNode family(String id) throws IOException {
+    Path data = index.getParent().resolve("data");
+    com.fasterxml.jackson.databind.JsonNode json = JSON.readTree(data.resolve(id + ".json").toFile());
+    String js = Files.readString(data.resolve(id + ".js"), StandardCharsets.UTF_8);
+    String prefix = "window.KLBENCH_DATA = window.KLBENCH_DATA || {};\nwindow.KLBENCH_DATA[\"" + id + "\"] = ";
+    assertTrue(js.startsWith(prefix) && js.endsWith(";\n"), js.substring(0, Math.min(200, js.length())));
+    assertEquals(json, JSON.readTree(js.substring(prefix.length(), js.length() - 2)), id + ".js holds " + id + ".json");
+    return json;
+  }
+
+  /** The points of series {@code name} of a family as maps column → value. */
+  static List<Map<String, Object>> points(com.fasterxml.jackson.databind.JsonNode fam, String name) {
+    List<String> columns = new ArrayList<>();
+    fam.get("columns").forEach(c -> columns.add(c.asText()));
+    int index = -1;
+    for (int i = 0; i < fam.get("series").size(); i++) if (fam.get("series").get(i).get("name").asText().equals(name)) index = i;
+    assertTrue(index >= 0, "no series " + name);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (com.fasterxml.jackson.databind.JsonNode row : fam.get("points")) {
+      if (row.get(0).asInt() != index) continue;
+      Map<String, Object> p = new LinkedHashMap<>();
+      for (int c = 0; c < columns.size(); c++) {
+        com.fasterxml.jackson.databind.JsonNode v = row.get(c);
+        p.put(columns.get(c), v.isNull() ? null : v.isNumber() ? (Object) v.asDouble() : v.asText());
+      }
+      out.add(p);
+    }
+    return out;
+  }
+
+  @Test
+  void everyChartFamilyShowsAtMostEightSeriesPerChartAndTheFullSetOneClickAway() throws IOException {
+    int families = 0;
+    for (String id : List.of("value_rel_bias", "value_rel_std", "grad_rel_bias", "grad_cos", "grad_cos_fwd", "rmse_vs_batch")) {
+      com.fasterxml.jackson.databind.JsonNode fam = family(id);
+      int series = fam.get("series").size();
+      Set<Integer> grouped = new HashSet<>();
+      for (com.fasterxml.jackson.databind.JsonNode g : fam.get("groups")) {
+        assertTrue(g.get("series").size() <= 8, id + ": " + g);
+        g.get("series").forEach(i -> assertTrue(grouped.add(i.asInt()), id + ": series " + i + " in two groups"));
+      }
+      assertEquals(series, grouped.size(), id + ": every series in a group");
+      int rows = 0;
+      for (com.fasterxml.jackson.databind.JsonNode row : fam.get("points")) {
+        assertEquals(fam.get("columns").size(), row.size());
+        assertTrue(row.get(0).asInt() >= 0 && row.get(0).asInt() < series);
+        assertTrue(Set.of("on", "off").contains(row.get(8).asText()), row.toString());
+        assertEquals("1", row.get(10).asText(), "token-level results: horizon 1");
+        rows++;
+      }
+      assertTrue(rows > 0, id);
+      // One interactive chart per group, and all series in one more chart when there are groups.
+      int groups = fam.get("groups").size();
+      assertEquals(groups + (groups > 1 ? 1 : 0), count(html, "<div class=\"chart\" data-family=\"" + id + "\""), id);
+      assertEquals(groups > 1 ? 1 : 0, count(html, "class=\"show-all\" data-family=\"" + id + "\""), id);
+      families++;
+    }
+    assertEquals(6, families);
+    // rmse_vs_batch: one chart per estimator (7), its baselines the series (none and loo).
+    assertEquals(7, family("rmse_vs_batch").get("groups").size());
+    // The filters: KL levels, sampling and batch sizes of the data; the horizon hidden (one value).
+    String bar = html.substring(html.indexOf("<div class=\"filters\""), html.indexOf("</div>", html.indexOf("<div class=\"filters\"")));
+    assertTrue(bar.contains("<option value=\"0.01\">0.01</option><option value=\"0.1\">0.1</option><option value=\"1.0\">1</option>"), bar);
+    assertTrue(bar.contains("<option value=\"on\" selected>on-policy</option><option value=\"off\">off-policy</option>"), bar);
+    assertTrue(bar.contains("<option value=\"all\" selected>all (mean)</option><option value=\"1\">1</option><option value=\"8\">8</option>"), bar);
+    assertTrue(bar.contains("<label hidden>horizon"), bar);
+  }
+
+  /**
+   * Known values in the chart data, on-policy: k1/loss has E[ĝ] = 0, so relative bias 1 exactly;
+   * k2/loss is unbiased; k3/loss's expected gradient is G_fwd = p − q (1 − cos 0). The tooltip's
+   * estimators of a line include the presets with that value function, rule and clamps.
+   */
+  @Test
+  void chartDataHoldsTheKnownValues() throws IOException {
+    com.fasterxml.jackson.databind.JsonNode bias = family("grad_rel_bias");
+    int checked = 0;
+    for (Map<String, Object> p : points(bias, "k1/loss")) {
+      if (!p.get("sampling").equals("on")) continue;
+      assertEquals(1.0, (Double) p.get("y"), 1e-12, p.toString());
+      assertEquals(1.0, (Double) p.get("exact"), 1e-12, p.toString());
+      checked++;
+    }
+    for (Map<String, Object> p : points(bias, "k2/loss")) {
+      if (!p.get("sampling").equals("on")) continue;
+      assertTrue((Double) p.get("y") < 1e-9, p.toString());
+      checked++;
+    }
+    for (Map<String, Object> p : points(family("grad_cos_fwd"), "k3/loss")) {
+      if (!p.get("sampling").equals("on")) continue;
+      assertTrue((Double) p.get("y") < 1e-9, p.toString());
+      checked++;
+    }
+    // Each: 3 KL levels x (2 batch sizes + all), on-policy.
+    assertEquals(9 + 9 + 9, checked);
+    for (com.fasterxml.jackson.databind.JsonNode s : bias.get("series")) {
+      if (s.get("name").asText().equals("k2/loss [clamp f±10]")) {
+        assertEquals("[\"openrlhf.loss.k2\"]", s.get("estimators").toString());
+      }
+      if (s.get("name").asText().equals("k3/loss_ratio")) assertEquals("[\"trl.grpo\"]", s.get("estimators").toString());
+    }
+  }
+
+  /**
+   * A point over all batch sizes is the mean of the rows of every batch size: the row-weighted mean
+   * of the per-batch-size points (configs = rows averaged), for every series, KL level and sampling.
+   */
+  @Test
+  void theMeanOverAllBatchSizesIsTheRowWeightedMeanOfThePerBatchSizePoints() throws IOException {
+    com.fasterxml.jackson.databind.JsonNode fam = family("grad_rel_bias");
+    int checked = 0;
+    for (com.fasterxml.jackson.databind.JsonNode s : fam.get("series")) {
+      Map<String, double[]> sums = new LinkedHashMap<>();
+      Map<String, Double> all = new LinkedHashMap<>();
+      for (Map<String, Object> p : points(fam, s.get("name").asText())) {
+        String key = p.get("kl") + "|" + p.get("sampling");
+        double y = (Double) p.get("y");
+        double n = (Double) p.get("configs");
+        if (p.get("batch").equals("all")) {
+          all.put(key, y);
+        } else {
+          double[] a = sums.computeIfAbsent(key, k -> new double[2]);
+          a[0] += n * y;
+          a[1] += n;
+        }
+      }
+      for (Map.Entry<String, Double> e : all.entrySet()) {
+        double[] a = sums.get(e.getKey());
+        assertEquals(a[0] / a[1], e.getValue(), 1e-12 * Math.max(1, Math.abs(e.getValue())), s.get("name") + " " + e.getKey());
+        checked++;
+      }
+    }
+    // 7 series x 3 KL levels x 2 samplings.
+    assertEquals(42, checked);
   }
 
   static Map<String, List<String>> leaderboardsInHtml() {
@@ -317,6 +484,7 @@ class ReportTest {
     assertTrue(page.contains("Every row of these results is infeasible"));
     assertTrue(page.contains("KL(p||q) is infinite"));
     assertFalse(page.contains("<img"));
+    assertFalse(page.contains("<script"));
     try (Stream<Path> s = Files.list(report.getParent())) {
       assertEquals(List.of("index.html"), s.map(p -> p.getFileName().toString()).toList());
     }

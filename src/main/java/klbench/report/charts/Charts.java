@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.util.List;
+import java.util.Map;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
@@ -111,8 +112,7 @@ public final class Charts {
     if (data.getSeriesCount() == 0) throw new IllegalArgumentException("figure " + f.file() + " has no points");
 
     LogAxis x = logAxis(f.xLabel() + ", log scale", f.xBase(), xMin, xMax);
-    // A log scale where the values span a decade or more; within one, a linear axis reads better.
-    boolean yLog = yMax / yMin >= 10;
+    boolean yLog = logScale(yMin, yMax);
     ValueAxis y = yLog ? logAxis(f.yLabel() + ", log scale", 10, yMin, yMax) : linearAxis(f.yLabel(), yMin, yMax);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
     for (int i = 0; i < data.getSeriesCount(); i++) {
@@ -156,6 +156,34 @@ public final class Charts {
     legend.setFrame(BlockBorder.NONE);
     ChartUtils.saveChartAsPNG(dir.resolve(f.file()).toFile(), chart, f.width(), f.height());
   }
+
+  /**
+   * A log scale where the values span a decade or more; within one, a linear axis reads better
+   * (the PNG and the interactive charts decide alike).
+   */
+  public static boolean logScale(double yMin, double yMax) {
+    return yMax / yMin >= 10;
+  }
+
+  /**
+   * The look of style {@code k} for a browser chart, as the PNG draws it: colour (#rrggbb), an
+   * ECharts symbol close to the PNG's marker, and the line's dash ("solid", "dashed", "dotted").
+   */
+  public static Map<String, String> webStyle(int k) {
+    Color c = PALETTE[k % PALETTE.length];
+    return Map.of("color", String.format("#%06x", c.getRGB() & 0xffffff),
+        "symbol", WEB_SYMBOLS[k % WEB_SYMBOLS.length],
+        "dash", WEB_DASHES[(k / PALETTE.length) % WEB_DASHES.length]);
+  }
+
+  /** ECharts' nearest equivalents of {@link #SHAPES}, in their order. */
+  private static final String[] WEB_SYMBOLS = {
+    "rect", "circle", "triangle", "diamond", "roundRect", "path://M0,0 L10,0 L5,10 Z", "emptyCircle",
+    "path://M0,0 L10,5 L0,10 Z", "rect", "path://M10,0 L0,5 L10,10 Z",
+  };
+
+  /** {@link #STROKES} as CSS-like dash names. */
+  private static final String[] WEB_DASHES = {"solid", "dashed", "dotted"};
 
   /** 1e-9 for 1e-9: the floor as written in the captions. */
   public static String floorText(double floor) {

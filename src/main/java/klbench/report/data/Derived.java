@@ -1,10 +1,17 @@
 package klbench.report.data;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The report's split of the latest rows ({@code klbench.report.ResultViews#latest}) into rows
@@ -32,10 +39,13 @@ public final class Derived {
   /**
    * Adds {@code cos_g}, {@code cos_fwd} (the cosines of E[ĝ] with G and G_fwd), {@code bias_sq}
    * (‖E[ĝ] − G‖²) and {@code var} (tr Cov ĝ): exact where the row has exact gradient metrics at
-   * all, else Monte Carlo.
+   * all, else Monte Carlo; and {@code horizon}, 1 where the results have none (token-level rows).
    */
   public static Dataset<Row> metrics(Dataset<Row> rows) {
+    Column horizon = Arrays.asList(rows.columns()).contains("horizon")
+        ? coalesce(col("horizon").cast(DataTypes.IntegerType), lit(1)) : lit(1);
     return rows
+        .withColumn("horizon", horizon)
         // An exact null cosine means E[ĝ] = 0, not "unknown": the noisy Monte Carlo cosine must
         // not stand in for it.
         .withColumn("cos_g", expr("CASE WHEN grad_mse_exact IS NOT NULL THEN grad_cos_exact ELSE grad_cos_mc END"))
@@ -53,6 +63,36 @@ public final class Derived {
   static String s(Row r, String c) {
     Object o = r.getAs(c);
     return o == null ? null : o.toString();
+  }
+
+  /**
+   * The aggregate {@code aggs} of {@code rows} per {@code keys} and {@code dim}, and again per
+   * {@code keys} alone with {@code dim} null: "all", a mean over every value of {@code dim}. The
+   * page's filter for {@code dim} (a batch size, a KL level) picks one or the other; nothing is
+   * averaged again in the browser.
+   */
+  static Dataset<Row> eachAndAll(Dataset<Row> rows, List<String> keys, String dim, Column... aggs) {
+    Column first = aggs[0];
+    Column[] rest = Arrays.copyOfRange(aggs, 1, aggs.length);
+    Dataset<Row> each = rows.groupBy(Stream.concat(keys.stream(), Stream.of(dim)).map(k -> col(k)).toArray(Column[]::new))
+        .agg(first, rest);
+    Dataset<Row> all = rows.groupBy(keys.stream().map(k -> col(k)).toArray(Column[]::new)).agg(first, rest)
+        .withColumn(dim, lit(null).cast(rows.schema().apply(dim).dataType()));
+    return each.unionByName(all);
+  }
+
+  /** The column {@code c} of {@code r} as a list of strings (an array column), empty when null. */
+  static List<String> strings(Row r, String c) {
+    int k = r.fieldIndex(c);
+    if (r.isNullAt(k)) return List.of();
+    List<Object> v = r.getList(k);
+    return v.stream().map(String::valueOf).toList();
+  }
+
+  /** The column {@code c} of {@code r} as an Integer, or null. */
+  static Integer i(Row r, String c) {
+    Object o = r.getAs(c);
+    return o == null ? null : ((Number) o).intValue();
   }
 
   static long l(Row r, String c) {

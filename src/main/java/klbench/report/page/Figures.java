@@ -6,13 +6,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import klbench.report.charts.Charts;
+import klbench.report.charts.Plot;
+import klbench.report.charts.PlotData;
 
 /**
- * The figures of one page: draws each chart into the page's folder and returns its HTML, and keeps
- * one style (colour, marker, dash) per series name for each family of charts, so that a name looks
- * the same from chart to chart, whichever series a chart lacks.
+ * The charts of one page. Each family of charts ({@link Plot}) becomes interactive charts (one per
+ * group of at most {@link Plot#MAX_SERIES} series, plus all series in one chart a click away),
+ * whose data is written beside the page ({@link PlotData}), and PNG charts of the same groups for
+ * readers without JavaScript. Keeps one style (colour, marker, dash) per series name for each
+ * family, so that a name looks the same from chart to chart.
  */
 final class Figures {
   private final Path dir;
@@ -20,37 +26,74 @@ final class Figures {
   final Map<String, Integer> valueStyles = new LinkedHashMap<>();
   final Map<String, Integer> gradStyles = new LinkedHashMap<>();
   final Map<String, Integer> baselineStyles = new LinkedHashMap<>();
+  /** The data scripts written, in order. */
+  final List<String> scripts = new ArrayList<>();
+  /** Every filter value some point has, per filter: the options of the page's filters. */
+  final Map<String, TreeSet<String>> filterValues = new LinkedHashMap<>();
 
   Figures(Path dir) {
     this.dir = dir;
   }
 
-  /** Draws a figure if it has points and returns its HTML, or "" (nothing is referenced then). */
-  String figure(Charts.Figure f, String caption) throws IOException {
-    if (!Charts.hasPoints(f)) return "";
-    Charts.write(dir, f);
-    return "<figure><img src=\"" + Html.esc(f.file()) + "\" alt=\"" + Html.esc(f.title()) + "\" width=\""
-        + f.width() + "\" height=\"" + f.height() + "\"><figcaption>" + caption + "</figcaption></figure>\n";
-  }
-
-  private static final String NO_POINTS =
-      "<figure class=\"nofig\"><figcaption>No point to draw here (every value is missing).</figcaption></figure>\n";
+  /** One PNG of a family: a group under one selection of filters. */
+  record Png(Plot.Group group, Predicate<Plot.Point> keep, String file, String title, String subtitle,
+      String caption, int width, int height) {}
 
   /**
-   * On-policy and off-policy figures of one metric next to each other (left on, right off); a
-   * figure with no points keeps its place with a note, so the pairs stay aligned.
+   * A family: its interactive charts (when it has points), its PNG charts inside {@code <noscript>}
+   * and linked below them. {@code layout} is "wide" or "small" columns.
    */
-  static List<String> sideBySide(List<List<String>> byMode) {
-    if (byMode.size() < 2) return byMode.isEmpty() ? List.of() : byMode.get(0);
-    List<String> out = new ArrayList<>();
-    List<String> on = byMode.get(0);
-    List<String> off = byMode.get(1);
-    for (int i = 0; i < on.size(); i++) {
-      if (on.get(i).isEmpty() && off.get(i).isEmpty()) continue;
-      out.add(on.get(i).isEmpty() ? NO_POINTS : on.get(i));
-      out.add(off.get(i).isEmpty() ? NO_POINTS : off.get(i));
+  String family(Plot plot, String caption, List<Png> pngs, String layout) throws IOException {
+    if (plot.series().stream().allMatch(s -> s.points().isEmpty())) return "";
+    scripts.add(PlotData.write(dir, plot));
+    for (Plot.Series s : plot.series()) {
+      for (Plot.Point p : s.points()) {
+        if (!p.kl().equals(Plot.ALL)) filterValues.computeIfAbsent("kl", k -> new TreeSet<>()).add(p.kl());
+        filterValues.computeIfAbsent("sampling", k -> new TreeSet<>()).add(p.sampling());
+        if (!p.batch().equals(Plot.ALL)) filterValues.computeIfAbsent("batch", k -> new TreeSet<>()).add(p.batch());
+        filterValues.computeIfAbsent("horizon", k -> new TreeSet<>()).add(p.horizon());
+      }
     }
-    return out;
+    StringBuilder b = new StringBuilder();
+    String id = Html.esc(plot.id());
+    b.append("<div class=\"family\" id=\"family-").append(id).append("\" data-family=\"").append(id).append("\">\n")
+        .append("<h3>").append(Html.esc(plot.title())).append("</h3>\n")
+        .append("<div class=\"multiples ").append(layout).append("\">\n");
+    for (int g = 0; g < plot.groups().size(); g++) {
+      Plot.Group group = plot.groups().get(g);
+      b.append("<figure class=\"ichart\"><div class=\"chart\" data-family=\"").append(id).append("\" data-group=\"")
+          .append(g).append("\"></div>");
+      if (!group.name().equals(Plot.ALL)) b.append("<figcaption>").append(Html.esc(group.name())).append("</figcaption>");
+      b.append("</figure>\n");
+    }
+    b.append("</div>\n");
+    if (plot.groups().size() > 1) {
+      b.append("<p class=\"whole-toggle\"><button type=\"button\" class=\"show-all\" data-family=\"").append(id)
+          .append("\">All ").append(plot.series().size()).append(" series in one chart</button></p>\n")
+          .append("<figure class=\"ichart whole\" hidden><div class=\"chart\" data-family=\"").append(id)
+          .append("\" data-group=\"all\"></div><figcaption>All ").append(plot.series().size())
+          .append(" series; click a legend entry to hide it.</figcaption></figure>\n");
+    }
+    b.append("<p class=\"caption\">").append(caption).append("</p>\n");
+    List<String> pngHtml = new ArrayList<>();
+    List<String> links = new ArrayList<>();
+    for (Png png : pngs) {
+      Charts.Figure f = plot.figure(png.group(), png.keep(), png.file(), png.title(), png.subtitle(), png.width(),
+          png.height());
+      if (!Charts.hasPoints(f)) continue;
+      Charts.write(dir, f);
+      pngHtml.add("<figure><img src=\"" + Html.esc(f.file()) + "\" alt=\"" + Html.esc(f.title()) + "\" width=\""
+          + f.width() + "\" height=\"" + f.height() + "\"><figcaption>" + png.caption() + "</figcaption></figure>\n");
+      links.add("<a href=\"" + Html.esc(f.file()) + "\">" + Html.esc(f.title() + (f.subtitle() == null ? "" : ", " + f.subtitle()))
+          + "</a>");
+    }
+    if (!pngHtml.isEmpty()) {
+      b.append("<noscript>").append(grid(pngHtml, layout)).append("</noscript>\n")
+          .append("<details class=\"png\"><summary>The same as PNG (").append(links.size())
+          .append(")</summary><p>").append(String.join(" · ", links)).append("</p></details>\n");
+    }
+    b.append("</div>\n");
+    return b.toString();
   }
 
   /** A grid of figures ({@code kind}: "wide" or "small" columns), or "" when there is none. */
@@ -59,16 +102,29 @@ final class Figures {
     return html.isEmpty() ? "" : "<div class=\"figures " + kind + "\">\n" + html + "</div>\n";
   }
 
-  /** Adds the point (x, y) to the series {@code label}, unless a coordinate is missing. */
-  static void add(Map<String, List<double[]>> series, String label, Double x, Double y) {
-    if (x == null || y == null) return;
-    series.computeIfAbsent(label, k -> new ArrayList<>()).add(new double[] {x, y});
+  /** The style index of {@code name} in one family of charts (a new name gets the next one). */
+  static int style(Map<String, Integer> styles, String name) {
+    return styles.computeIfAbsent(name, x -> styles.size());
   }
 
-  /** The series of a chart, styled by name through {@code styles} (one family of charts). */
-  static List<Charts.Series> series(Map<String, List<double[]>> m, Map<String, Integer> styles) {
-    List<Charts.Series> out = new ArrayList<>();
-    m.forEach((k, v) -> out.add(new Charts.Series(k, styles.computeIfAbsent(k, x -> styles.size()), v)));
-    return out;
+  /** A KL level as the page's filter and the chart data spell it ({@link Plot#ALL} for null: every level). */
+  static String klKey(Double klLevel) {
+    return klLevel == null ? Plot.ALL : Double.toString(klLevel);
+  }
+
+  /** A batch size as the page's filter and the chart data spell it ({@link Plot#ALL} for null: every size). */
+  static String batchKey(Integer batchSize) {
+    return batchSize == null ? Plot.ALL : Integer.toString(batchSize);
+  }
+
+  static String samplingKey(boolean onPolicy) {
+    return onPolicy ? "on" : "off";
+  }
+
+  /** "grad_rel_bias_on_k2.png": a file name for a PNG of family {@code id}, sampling and group. */
+  static String pngName(String id, String mode, Plot.Group group) {
+    String g = group.name().equals(Plot.ALL) ? "" : "_" + group.name().toLowerCase(java.util.Locale.ROOT)
+        .replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+    return id + "_" + mode + g + ".png";
   }
 }

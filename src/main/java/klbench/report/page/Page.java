@@ -1,9 +1,6 @@
 package klbench.report.page;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,13 +33,16 @@ public final class Page {
   /** Rows shown in the inconsistent and infeasible lists. */
   static final int LIST_ROWS = 200;
 
+  private final Path dir;
   private final Figures figures;
   private String header = "";
   private String answerBox = "";
   private final StringBuilder body = new StringBuilder();
+  private String scripts = "";
 
-  /** A page whose charts are written into {@code dir}. */
+  /** A page whose charts and their data are written into {@code dir}. */
   public Page(Path dir) {
+    this.dir = dir;
     this.figures = new Figures(dir);
   }
 
@@ -64,12 +64,21 @@ public final class Page {
         Map<Board, List<Entry>> boards = Leaderboard.boards(Leaderboard.of(feasible));
         answerBox = AnswerSection.html(Ranking.answers(boards));
         body.append(HowToReadSection.html());
-        body.append(ValueSection.html(ValueCurves.of(feasible), figures));
+        StringBuilder charts = new StringBuilder();
+        charts.append(ValueSection.html(ValueCurves.of(feasible), figures));
         List<GradientCurves> modes = new ArrayList<>();
         if (facts.onPolicy() > 0) modes.add(GradientCurves.of(feasible, facts, true));
         if (facts.offPolicy() > 0) modes.add(GradientCurves.of(feasible, facts, false));
-        body.append(GradientSection.html(modes, figures));
-        body.append(BatchSection.html(facts.batchSizes() < 2 ? null : BatchCurves.of(feasible, facts), figures));
+        charts.append(GradientSection.html(modes, figures));
+        charts.append(BatchSection.html(facts.batchSizes() < 2 ? null : BatchCurves.of(feasible), figures));
+        if (!figures.scripts.isEmpty()) {
+          body.append(FilterBar.html(figures.filterValues, facts.onPolicy() > 0));
+          Assets.copy(dir);
+          StringBuilder s = new StringBuilder("<script src=\"" + Assets.ECHARTS + "\"></script>\n");
+          for (String data : figures.scripts) s.append("<script src=\"").append(Html.esc(data)).append("\"></script>\n");
+          scripts = s.append("<script src=\"" + Assets.SCRIPT + "\"></script>\n").toString();
+        }
+        body.append(charts);
         body.append(LeaderboardSection.html(boards, Leaderboard.replicates(feasible)));
         body.append(InconsistentSection.html(InconsistentRows.of(feasible, LIST_ROWS)));
       } else {
@@ -87,17 +96,8 @@ public final class Page {
     return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         + "<title>klbench report</title>\n<style>\n" + CSS + "</style>\n</head>\n<body>\n<main>\n"
-        + header + answerBox + body + "</main>\n</body>\n</html>\n";
+        + header + answerBox + body + "</main>\n" + scripts + "</body>\n</html>\n";
   }
 
-  private static final String CSS = resource("report.css");
-
-  private static String resource(String name) {
-    try (InputStream in = Page.class.getResourceAsStream(name)) {
-      if (in == null) throw new IllegalStateException("resource " + name + " missing beside " + Page.class.getName());
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  private static final String CSS = Assets.text("report.css");
 }

@@ -5,8 +5,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
 import klbench.core.TripleEvaluation;
 import klbench.report.charts.Charts;
+import klbench.report.charts.Plot;
 import klbench.report.data.Labels;
 import klbench.report.data.ValueCurves;
 
@@ -17,41 +20,32 @@ final class ValueSection {
   static String html(List<ValueCurves.Point> agg, Figures figures) throws IOException {
     StringBuilder body = new StringBuilder();
     body.append("<section id=\"value\"><h2>Value: the KL estimate itself</h2>\n<p class=\"caption\">"
-        + "One line per value function (with clamps); on-policy left, off-policy right.</p>\n");
+        + "One line per value function (with clamps), at the sampling and batch size the filters select.</p>\n");
     double floor = Labels.ZERO_TO_ROUNDING;
-    List<List<String>> byMode = new ArrayList<>();
-    for (boolean on : new boolean[] {true, false}) {
-      List<ValueCurves.Point> mode = agg.stream().filter(r -> r.onPolicy() == on).toList();
-      if (mode.isEmpty()) continue;
-      List<String> figs = new ArrayList<>();
-      byMode.add(figs);
-      String m = on ? "on" : "off";
-      Map<String, List<double[]>> bias = new LinkedHashMap<>();
-      Map<String, List<double[]>> std = new LinkedHashMap<>();
-      for (ValueCurves.Point r : mode) {
-        String label = Labels.value(r.valueFn(), r.clampLogRatio(), r.clampValue());
-        Figures.add(bias, label, r.klLevel(), r.absRelBias());
-        Figures.add(std, label, r.klLevel(), r.relStd());
-      }
-      String pol = on ? "on-policy (μ = p)" : "off-policy (μ ≠ p, averaged over behaviours)";
-      figs.add(figures.figure(new Charts.Figure("value_rel_bias_" + m + ".png",
-          "Value: |relative bias| of f, " + pol, null, "KL(p‖q) [nats]", 10,
-          "|E f − KL| / KL [ratio]", floor, Figures.series(bias, figures.valueStyles), 760, 480),
-          "|relative bias| of each value function against the KL level, " + pol
-              + "; mean of |bias| over vocabulary sizes and policies. Points at " + Charts.floorText(floor)
-              + " are zero to rounding (unbiased)."));
-      figs.add(figures.figure(new Charts.Figure("value_rel_std_" + m + ".png",
-          "Value: relative standard deviation of f, " + pol, null, "KL(p‖q) [nats]", 10,
-          "sd(f) / KL [ratio]", floor, Figures.series(std, figures.valueStyles), 760, 480),
-          "Per-token standard deviation over KL (Schulman's \"stdev/true\"), " + pol
-              + "; mean over vocabulary sizes and policies."));
-    }
-    body.append(Figures.grid(Figures.sideBySide(byMode), "wide"));
+    int h0 = agg.stream().mapToInt(ValueCurves.Point::horizon).min().orElse(1);
+    Plot bias = plot(agg, figures, "value_rel_bias", "Value: |relative bias| of f", "|E f − KL| / KL [ratio]",
+        "exact and Monte Carlo: signed (E f − KL) / KL",
+        ValueCurves.Point::absRelBias, ValueCurves.Point::relBiasExact, ValueCurves.Point::relBiasMc,
+        ValueCurves.Point::relBiasMcSe);
+    Plot std = plot(agg, figures, "value_rel_std", "Value: relative standard deviation of f", "sd(f) / KL [ratio]",
+        "sd(f) / KL, exact and Monte Carlo",
+        ValueCurves.Point::relStd, ValueCurves.Point::relStdExact, ValueCurves.Point::relStdMc, p -> null);
+    body.append(figures.family(bias, "|relative bias| of each value function against the KL level; mean of |bias| "
+            + "over vocabulary sizes and policies (and behaviours, off-policy). Points at " + Charts.floorText(floor)
+            + " are zero to rounding (unbiased).",
+        pngs(bias, h0, "Value: |relative bias| of f, ", on -> "|relative bias| of each value function against the "
+            + "KL level, " + pol(on) + "; mean of |bias| over vocabulary sizes and policies. Points at "
+            + Charts.floorText(floor) + " are zero to rounding (unbiased)."), "wide"));
+    body.append(figures.family(std, "Per-token standard deviation over KL (Schulman's \"stdev/true\"); mean over "
+            + "vocabulary sizes and policies (and behaviours, off-policy).",
+        pngs(std, h0, "Value: relative standard deviation of f, ", on -> "Per-token standard deviation over KL "
+            + "(Schulman's \"stdev/true\"), " + pol(on) + "; mean over vocabulary sizes and policies."), "wide"));
 
     body.append("<table class=\"data\"><thead><tr><th>KL(p‖q)</th><th>sampling</th><th>value function</th>"
         + "<th>rel. bias (exact)</th><th>rel. bias (MC ± se)</th><th>rel. std</th><th>max |z|</th>"
         + "<th>configs</th></tr></thead><tbody>\n");
     for (ValueCurves.Point r : agg) {
+      if (r.batchSize() != null || r.horizon() != h0) continue;
       Double z = r.maxZ();
       boolean bad = z != null && z > TripleEvaluation.Z_LIMIT;
       body.append(bad ? "<tr class=\"inconsistent\">" : "<tr>")
@@ -65,9 +59,53 @@ final class ValueSection {
           .append(Html.num(z)).append("</td><td class=\"n\">").append(r.triples())
           .append("</td></tr>\n");
     }
-    body.append("</tbody></table>\n<p class=\"caption\">Signed relative bias (E f − KL)/KL: exact, and from "
-        + "the simulated tokens with its standard error (value_mean_se / KL, combined over the configurations "
-        + "averaged). <i>configs</i> counts the distributions (p, q, μ) averaged.</p>\n</section>\n");
+    body.append("</tbody></table>\n<p class=\"caption\">Over every batch size. Signed relative bias (E f − KL)/KL: "
+        + "exact, and from the simulated tokens with its standard error (value_mean_se / KL, combined over the "
+        + "configurations averaged). <i>configs</i> counts the distributions (p, q, μ) averaged.</p>\n</section>\n");
     return body.toString();
+  }
+
+  private static String pol(boolean on) {
+    return on ? "on-policy (μ = p)" : "off-policy (μ ≠ p, averaged over behaviours)";
+  }
+
+  /** The family of one value metric: one series per value function with clamps, grouped by value function. */
+  private static Plot plot(List<ValueCurves.Point> agg, Figures figures, String id, String title, String yLabel,
+      String valueNames, Function<ValueCurves.Point, Double> y, Function<ValueCurves.Point, Double> exact,
+      Function<ValueCurves.Point, Double> mc, Function<ValueCurves.Point, Double> se) {
+    Map<String, List<Plot.Point>> points = new LinkedHashMap<>();
+    Map<String, String> groupOf = new LinkedHashMap<>();
+    Map<String, TreeSet<String>> estimators = new LinkedHashMap<>();
+    for (ValueCurves.Point p : agg) {
+      String label = Labels.value(p.valueFn(), p.clampLogRatio(), p.clampValue());
+      groupOf.putIfAbsent(label, String.valueOf(p.valueFn()));
+      List<Plot.Point> list = points.computeIfAbsent(label, k -> new ArrayList<>());
+      estimators.computeIfAbsent(label, k -> new TreeSet<>()).addAll(p.estimators());
+      if (p.klLevel() == null || y.apply(p) == null) continue;
+      list.add(new Plot.Point(p.klLevel(), y.apply(p), exact.apply(p), mc.apply(p), se.apply(p), p.triples(),
+          Figures.klKey(p.klLevel()), Figures.samplingKey(p.onPolicy()), Figures.batchKey(p.batchSize()),
+          Integer.toString(p.horizon())));
+    }
+    List<Plot.Series> series = new ArrayList<>();
+    points.forEach((label, list) -> series.add(new Plot.Series(label, label, groupOf.get(label),
+        Figures.style(figures.valueStyles, label), List.copyOf(estimators.get(label)),
+        "any (the value does not depend on it)", list)));
+    return new Plot(id, title, "KL(p‖q) [nats]", "kl", 10, yLabel, Labels.ZERO_TO_ROUNDING, valueNames,
+        series, Plot.groups(series, true));
+  }
+
+  /** The PNGs of a value family: per sampling and group, over every batch size. */
+  private static List<Figures.Png> pngs(Plot plot, int h0, String title, Function<Boolean, String> caption) {
+    List<Figures.Png> out = new ArrayList<>();
+    for (boolean on : new boolean[] {true, false}) {
+      String mode = Figures.samplingKey(on);
+      for (Plot.Group g : plot.groups()) {
+        out.add(new Figures.Png(g, p -> p.sampling().equals(mode) && p.batch().equals(Plot.ALL)
+                && p.horizon().equals(Integer.toString(h0)),
+            Figures.pngName(plot.id(), mode, g), title + pol(on) + (g.name().equals(Plot.ALL) ? "" : " — " + g.name()),
+            null, caption.apply(on), 760, 480));
+      }
+    }
+    return out;
   }
 }
