@@ -12,8 +12,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The human-readable report of a results dataset: {@code <out>/report/index.html} and the charts
- * beside it, readable offline. A pure function of the rows ({@link #write}): it needs no file but
+ * The human-readable report of a results dataset: {@code <out>/report/index.html} and the charts,
+ * their data and scripts beside it, readable offline from the folder alone. A pure function of the rows ({@link #write}): it needs no file but
  * the folder it writes.
  *
  * <p>Where things are:
@@ -25,8 +25,9 @@ import org.apache.spark.sql.Row;
  *       ({@code Leaderboard}, {@code ValueCurves}, …), brought to the driver as small records;
  *   <li>how estimators are ranked and which one the answer box names: {@code
  *       klbench.report.ranking.Ranking};
- *   <li>how it looks: {@code klbench.report.page} (one class per section, the style sheet a
- *       resource) and {@code klbench.report.charts} (the PNG charts).
+ *   <li>how it looks: {@code klbench.report.page} (one class per section; the style sheet and the
+ *       charts' script are resources) and {@code klbench.report.charts} (a family of charts with
+ *       its data for the browser, and its PNG charts).
  * </ul>
  *
  * <p>Rows with {@code infeasible_reason} (or, from runs that did not record a reason, rows with no
