@@ -323,7 +323,7 @@ public final class CheckReport {
     }
     check(outside.isEmpty() && !requests.isEmpty(), "no request leaves the folder",
         resources.size() + " URLs in the page's performance entries, " + requests.size()
-            + " requests of the page in the network log, all file:// under " + inside
+            + " requests of the page in the network log" + (outside.isEmpty() ? ", all file:// under " : ", folder ") + inside
             + (browsers == 0 ? "" : " (and " + browsers + " chrome:// requests of the browser's own pages)")
             + (outside.isEmpty() ? "" : "; outside: " + String.join(", ", outside)));
   }
