@@ -1,19 +1,12 @@
 -- What each baseline buys: the gradient's relative RMSE with the baseline over its relative RMSE
 -- with baseline none, on the same configuration (distributions, estimator, batch size), then
 -- averaged per estimator, baseline, KL level, sampling and batch size. A ratio below 1: the
--- baseline helps. A config_id in several runs counts once: the greatest run_id.
+-- baseline helps. Reads the view `latest` (one row per config_id, the latest run's; kl_level and
+-- on_policy as in the report).
 --   submit/klbench query --file conf/queries/baseline_gain.sql
-WITH latest AS (
-  SELECT * FROM (
-    SELECT *, row_number() OVER (PARTITION BY config_id ORDER BY run_id DESC) AS run_rank
-    FROM results)
-  WHERE run_rank = 1
-),
-r AS (
+WITH r AS (
   SELECT vocab_size, policy, reference, behaviour, estimator, batch_size, batches, baseline,
-         pow(10, round(log10(kl), 2)) AS kl_level,
-         behaviour LIKE 'on_policy%' AS on_policy,
-         grad_rel_rmse
+         kl_level, on_policy, grad_rel_rmse
   FROM latest
   WHERE grad_rel_rmse IS NOT NULL AND kl > 0
 ),

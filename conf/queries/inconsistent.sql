@@ -1,14 +1,8 @@
 -- Rows whose Monte Carlo and exact values disagree (consistent = false: |value_z| or
 -- |grad_mse_z| above 5), largest |z| first, with the numbers to compare and mc_note (set when
 -- most of an exact variance sits on tokens too rare to be drawn). Rows without numbers
--- (infeasible) are left out. A config_id in several runs counts once: the greatest run_id.
+-- (infeasible) are left out. Reads the view `latest` (one row per config_id, the latest run's).
 --   submit/klbench query --file conf/queries/inconsistent.sql
-WITH latest AS (
-  SELECT * FROM (
-    SELECT *, row_number() OVER (PARTITION BY config_id ORDER BY run_id DESC) AS run_rank
-    FROM results)
-  WHERE run_rank = 1
-)
 SELECT run_id, config_id, vocab_size, policy, reference, behaviour, estimator, baseline,
        batch_size, batches, value_z, grad_mse_z,
        value_mean_exact, value_mean_mc, value_mean_se,

@@ -1,18 +1,11 @@
 -- Estimators that are unbiased on-policy but biased off-policy: the same estimator, baseline,
 -- KL level and vocabulary size, with mean grad_rel_bias <= 0.01 on-policy (behaviour on_policy())
 -- and > 0.05 off-policy (any other behaviour; mean over behaviours and policies). Most biased
--- off-policy first. A config_id in several runs counts once: the row of the greatest run_id.
+-- off-policy first. Reads the view `latest` (one row per config_id, the latest run's; kl_level
+-- and on_policy as in the report).
 --   submit/klbench query --file conf/queries/off_policy_bias.sql
-WITH latest AS (
-  SELECT * FROM (
-    SELECT *, row_number() OVER (PARTITION BY config_id ORDER BY run_id DESC) AS run_rank
-    FROM results)
-  WHERE run_rank = 1
-),
-r AS (
-  SELECT estimator, baseline, vocab_size,
-         pow(10, round(log10(kl), 2)) AS kl_level,
-         behaviour LIKE 'on_policy%' AS on_policy,
+WITH r AS (
+  SELECT estimator, baseline, vocab_size, kl_level, on_policy,
          behaviour, kl_behaviour, grad_rel_bias
   FROM latest
   WHERE grad_rel_bias IS NOT NULL AND kl > 0

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import klbench.input.BadInputException;
+import klbench.report.ResultViews;
 import klbench.results.Tables;
 import klbench.spark.ResultStore;
 import org.apache.spark.sql.AnalysisException;
@@ -29,11 +30,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import scala.collection.JavaConverters;
 
-/** {@code klbench query}: Spark SQL over the results, registered as the view {@code results}. */
+/**
+ * {@code klbench query}: Spark SQL over the results, registered as the views {@code results},
+ * {@code latest} and {@code leaderboard} ({@link ResultViews}).
+ */
 @Command(
     name = "query",
     mixinStandardHelpOptions = true,
-    description = "Run Spark SQL over <out>/results, registered as the view `results`.")
+    description = {"Run Spark SQL over <out>/results, registered as the view `results` (every row),",
+        "`latest` (one row per config_id, the latest run's, with kl_level, on_policy, is_preset)",
+        "and `leaderboard` (the report's leaderboard tables, ranked by `place`)."})
 public final class QueryCommand implements Callable<Integer> {
 
   enum Format { table, csv, json }
@@ -71,7 +77,7 @@ public final class QueryCommand implements Callable<Integer> {
     }
     SparkSession spark = SparkSessions.start(null);
     try {
-      ResultStore.at(spark, out).read().createOrReplaceTempView("results");
+      ResultViews.register(ResultViews.read(spark, out));
       Dataset<Row> result;
       List<Row> rows;
       try {

@@ -5,12 +5,13 @@ import static org.apache.spark.sql.functions.col;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.Comparator;
 import java.util.stream.Stream;
+import klbench.input.BadInputException;
+import java.util.concurrent.Callable;
 import klbench.report.Report;
-import klbench.report.ResultColumns;
+import klbench.report.ReportFolder;
+import klbench.report.ResultViews;
 import klbench.report.SeedTable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,18 +28,22 @@ import picocli.CommandLine.Spec;
  * (markdown) instead.
  *
  * <p>Spark runs embedded ({@code local[*]}) unless a master is configured: {@code --master}, or
- * {@code spark.master} as set by spark-submit. The report itself is written on the driver's local
- * file system. Exit status 0, or 2 with one line on stderr when there is no row to report on.
+ * {@code spark.master} as set by spark-submit. {@code --out} is any Hadoop path: the results are
+ * read with Spark, the report is written in a local temporary folder, then copied to {@code
+ * <out>/report} through the Hadoop file system. Exit status 0, or 2 with one line on stderr when
+ * there is no row to report on or {@code --out} cannot be read or written.
  */
 @Command(name = "report",
     description = {
-        "Write <out>/report/index.html (tables and PNG charts, readable offline) from <out>/results.",
+        "Write <out>/report/index.html (tables, interactive and PNG charts, readable offline from the folder)",
+        "from <out>/results.",
         "Where a configuration (config_id) is in several runs, the latest run's row is used."})
 public final class ReportCommand implements Callable<Integer> {
 
   @Option(names = "--out", defaultValue = "results", paramLabel = "DIR",
-      description = "Output folder of the runs (default: ${DEFAULT-VALUE}); the report goes to DIR/report.")
-  Path out;
+      description = "Output folder of the runs, a local path or any Hadoop file system URI such as hdfs://host/dir "
+          + "(default: ${DEFAULT-VALUE}); the report goes to DIR/report.")
+  String out;
 
   @Option(names = "--run", paramLabel = "RUN_ID", description = "Report on this run only (default: every run).")
   String run;
@@ -68,55 +73,54 @@ public final class ReportCommand implements Callable<Integer> {
     // Spark's own INFO lines would bury the one line this command prints (the launcher's log4j2
     // configuration, when there is one, silences start-up as well).
     if (ours) spark.sparkContext().setLogLevel("WARN");
+    java.nio.file.Path local = null;
     try {
-      Dataset<Row> results = loadResults(spark, out);
+      Dataset<Row> results = read(spark);
       if (seedTable) {
-        Dataset<Row> rows = Report.prepare(results, run);
+        Dataset<Row> rows = ResultViews.latest(results, run);
         if (run == null) {
           Dataset<Row> seed = rows.filter(col("run_name").equalTo(SeedTable.SEED_RUN_NAME));
           if (!seed.isEmpty()) rows = seed;
         }
         outWriter.print(SeedTable.markdown(rows));
       } else {
-        Path index = Report.write(results, out, run);
-        outWriter.println(index.toAbsolutePath());
+        // Written on the local disk, then copied through the Hadoop file system of --out.
+        local = Files.createTempDirectory("klbench-report-");
+        java.nio.file.Path report = Report.write(results, local, run).getParent();
+        String index;
+        try {
+          index = ReportFolder.publish(report, out, spark.sparkContext().hadoopConfiguration());
+        } catch (IOException e) {
+          throw new BadInputException(null, "--out", out + ": cannot write the report there: " + e.getMessage(), e);
+        }
+        outWriter.println(index);
       }
       outWriter.flush();
       return 0;
     } catch (Report.NoResultsException e) {
-      err.println("klbench report: " + e.getMessage() + " in " + out.resolve("results")
+      err.println("klbench report: " + e.getMessage() + " in " + out + "/results"
           + (run == null ? " (run `klbench run` first, or check --out)" : ""));
       err.flush();
       return 2;
     } finally {
+      if (local != null) deleteTree(local);
       if (ours) spark.stop();
     }
   }
 
-
-  /**
-   * Every row under {@code <out>/results}, any folder depth (one folder per run), with the
-   * schemas of all runs merged; plus {@value ResultColumns#RUN_WRITTEN_AT}, when each row's file
-   * was written, so that the report can tell the latest run. No results at all (no folder, or no
-   * Parquet file in it) read as an empty dataset with the result columns.
-   *
-   * <p>Merge seam: the only place that knows the layout of {@code <out>/results}; branch spark's
-   * reader ({@code ResultStore.at(spark, out).read()}) can replace the body.
-   */
-  static Dataset<Row> loadResults(SparkSession spark, Path out) throws IOException {
-    Path dir = out.resolve("results");
-    boolean any = false;
-    if (Files.isDirectory(dir)) {
-      try (Stream<Path> s = Files.walk(dir)) {
-        any = s.anyMatch(p -> p.getFileName().toString().endsWith(".parquet"));
-      }
+  /** Every committed row under {@code <out>/results}; a folder no file system can read is bad input. */
+  private Dataset<Row> read(SparkSession spark) {
+    try {
+      return ResultViews.read(spark, out);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new BadInputException(null, "--out", out + ": " + e.getMessage(), e);
     }
-    if (!any) return spark.createDataFrame(List.of(), ResultColumns.schema());
-    return spark.read()
-        .option("mergeSchema", "true")
-        .option("recursiveFileLookup", "true")
-        .parquet(dir.toString())
-        .withColumn(ResultColumns.RUN_WRITTEN_AT, col("_metadata.file_modification_time"));
+  }
+
+  private static void deleteTree(java.nio.file.Path p) throws IOException {
+    try (Stream<java.nio.file.Path> s = Files.walk(p)) {
+      for (java.nio.file.Path x : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(x);
+    }
   }
 
   /** Runs the command alone (until the lead registers it in {@code klbench.cli.Main}). */

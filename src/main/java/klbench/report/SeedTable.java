@@ -1,5 +1,6 @@
 package klbench.report;
 
+import static klbench.report.data.Derived.d;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
@@ -10,7 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import klbench.core.Baseline;
+import klbench.report.data.Derived;
+import klbench.report.data.Labels;
+import klbench.report.page.Html;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -29,7 +32,7 @@ public final class SeedTable {
   /** Run name of the seed grid; {@code report --seed-table} picks these rows when present. */
   public static final String SEED_RUN_NAME = "seed";
   /** Below this the relative bias is zero to rounding. */
-  static final double ZERO = 1e-9;
+  static final double ZERO = Labels.ZERO_TO_ROUNDING;
 
   private SeedTable() {}
 
@@ -39,14 +42,13 @@ public final class SeedTable {
       long withCos) {}
 
   /**
-   * The markdown table of the on-policy feasible rows among {@code rows} (already prepared: see
-   * {@link Report#prepare}).
+   * The markdown table of the on-policy feasible rows among {@code rows} (the latest rows: see
+   * {@link ResultViews#latest}).
    *
    * @throws Report.NoResultsException when there is no on-policy row with numbers
    */
   public static String markdown(Dataset<Row> rows) {
-    Dataset<Row> d = Report.derive(ResultColumns.conform(rows)
-            .filter(expr("infeasible_reason IS NULL AND grad_rel_rmse IS NOT NULL")))
+    Dataset<Row> d = Derived.metrics(rows.filter(expr("infeasible_reason IS NULL AND grad_rel_rmse IS NOT NULL")))
         .filter(col("on_policy"));
     List<Row> perKl = d.groupBy("estimator", "baseline", "kl_level")
         .agg(expr("avg(grad_rel_bias)").as("rel_bias"), expr("avg(cos_g)").as("cos_g"),
@@ -54,7 +56,7 @@ public final class SeedTable {
         .collectAsList();
     if (perKl.isEmpty()) throw new Report.NoResultsException("no on-policy result rows with numbers for the seed table");
     TreeSet<Double> levels = new TreeSet<>(Comparator.reverseOrder());
-    for (Row r : perKl) levels.add(Report.d(r, "kl_level"));
+    for (Row r : perKl) levels.add(d(r, "kl_level"));
     // RMSE at one KL level, the one closest to 0.1 on the log scale, for every batch size.
     double rmseLevel = levels.stream()
         .min(Comparator.comparingDouble(k -> Math.abs(Math.log10(k) + 1))).orElseThrow();
@@ -71,10 +73,10 @@ public final class SeedTable {
       String key = r.getAs("estimator") + "|" + r.getAs("baseline");
       Line l = lines.computeIfAbsent(key, k -> new Line(r.getAs("estimator"), r.getAs("baseline"),
           new LinkedHashMap<>(), new LinkedHashMap<>(), null, null, new LinkedHashMap<>(), 0));
-      double kl = Report.d(r, "kl_level");
-      l.biasByKl().put(kl, Report.d(r, "rel_bias"));
-      l.cosByKl().put(kl, Report.d(r, "cos_g"));
-      Double fwd = Report.d(r, "cos_fwd");
+      double kl = d(r, "kl_level");
+      l.biasByKl().put(kl, d(r, "rel_bias"));
+      l.cosByKl().put(kl, d(r, "cos_g"));
+      Double fwd = d(r, "cos_fwd");
       Double min = pick(l.minCosFwd(), fwd, Math::min);
       Double max = pick(l.maxCosFwd(), fwd, Math::max);
       lines.put(key, new Line(l.estimator(), l.baseline(), l.biasByKl(), l.cosByKl(), min, max,
@@ -82,10 +84,10 @@ public final class SeedTable {
     }
     for (Row r : rmse) {
       Line l = lines.get(r.getAs("estimator") + "|" + r.getAs("baseline"));
-      if (l != null) l.rmseByBatch().put(((Number) r.getAs("batch_size")).intValue(), Report.d(r, "rel_rmse"));
+      if (l != null) l.rmseByBatch().put(((Number) r.getAs("batch_size")).intValue(), d(r, "rel_rmse"));
     }
     List<Line> ordered = new ArrayList<>(lines.values());
-    ordered.sort(Comparator.comparing(Line::estimator).thenComparingDouble(l -> baselineOrder(l.baseline())));
+    ordered.sort(Comparator.comparing(Line::estimator).thenComparingDouble(l -> Labels.baselineOrder(l.baseline())));
 
     StringBuilder md = new StringBuilder();
     md.append("| estimator | baseline |");
@@ -137,21 +139,6 @@ public final class SeedTable {
     }
     String fwd = followsFwd ? "follows G_fwd = p − q" : "biased";
     return falls ? fwd + "; bias falls with KL" : fwd;
-  }
-
-  /** Baselines in a reading order: const(c) by c with none at c = 0, then loo, oracle. */
-  static double baselineOrder(String baseline) {
-    try {
-      Baseline b = Baseline.parse(baseline);
-      return switch (b.kind()) {
-        case NONE -> 0.0;
-        case CONST -> b.constant();
-        case LOO -> 1e9;
-        case ORACLE -> 2e9;
-      };
-    } catch (RuntimeException e) {
-      return 3e9;
-    }
   }
 
   private static String cell(Double v) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import klbench.report.Report;
 import klbench.report.ResultColumns;
+import klbench.report.ResultViews;
 import klbench.report.ResultFixtures;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -94,9 +95,9 @@ class ReportCommandTest {
 
   @Test
   void theLatestRunByFileTimeWinsPerConfiguration() throws IOException {
-    Dataset<Row> loaded = ReportCommand.loadResults(spark, twoRuns);
+    Dataset<Row> loaded = ResultViews.read(spark, twoRuns.toString());
     assertTrue(List.of(loaded.columns()).contains(ResultColumns.RUN_WRITTEN_AT));
-    Dataset<Row> used = Report.prepare(loaded, null);
+    Dataset<Row> used = ResultViews.latest(loaded, null);
     assertEquals(configs, used.count(), "one row per configuration");
     long newer = loaded.filter(col("run_id").equalTo("aa-new")).count();
     assertEquals(newer, used.filter(col("run_id").equalTo("aa-new")).count(), "every newer row wins");
@@ -141,6 +142,45 @@ class ReportCommandTest {
     assertEquals(2, o.exit());
     assertEquals(1, o.err().lines().count(), o.err());
     assertTrue(o.err().contains("no result rows of run 'nope' (runs present: aa-new, zz-old)"), o.err());
+  }
+
+  @Test
+  void outMayBeAHadoopUriAndTheReportIsCopiedThroughItsFileSystem() throws IOException {
+    Path copy = tmp.resolve("as-uri");
+    try (Stream<Path> s = Files.walk(twoRuns.resolve("results"))) {
+      for (Path p : s.toList()) {
+        Path to = copy.resolve(twoRuns.relativize(p));
+        // With the files' times: they tell which run is the latest.
+        if (Files.isDirectory(p)) Files.createDirectories(to); else Files.copy(p, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
+    Files.createDirectories(copy.resolve("report"));
+    Files.writeString(copy.resolve("report/stale.png"), "old");
+    Outcome o = run("--out", copy.toUri().toString());
+    assertEquals(0, o.exit(), o.err());
+    assertEquals(copy.resolve("report/index.html").toAbsolutePath().toString(), o.out().trim());
+    assertTrue(Files.readString(copy.resolve("report/index.html")).contains("<code>aa-new</code>"));
+    assertTrue(Files.isRegularFile(copy.resolve("report/echarts.min.js")));
+    assertFalse(Files.exists(copy.resolve("report/stale.png")), "the old report is replaced whole");
+    try (Stream<Path> s = Files.list(copy)) {
+      assertEquals(List.of("report", "results"), s.map(p -> p.getFileName().toString()).sorted().toList(),
+          "no staging folder left");
+    }
+    try (Stream<Path> s = Files.walk(copy.resolve("report"))) {
+      assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".crc")).toList(),
+          "no checksum files in the report");
+    }
+  }
+
+  @Test
+  void anOutNoFileSystemReadsExitsTwoWithOneLine() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.execute(new PrintWriter(out), new PrintWriter(err), "report", "--out", "nosuchfs://host/dir");
+    assertEquals(2, exit);
+    assertEquals("", out.toString());
+    assertEquals(1, err.toString().lines().count(), err.toString());
+    assertTrue(err.toString().startsWith("--out: nosuchfs://host/dir: "), err.toString());
   }
 
   @Test

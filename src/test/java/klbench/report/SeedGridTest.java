@@ -142,7 +142,7 @@ class SeedGridTest {
 
   @Test
   void seedTableShowsTheClaims() throws IOException {
-    String md = SeedTable.markdown(Report.prepare(results, null));
+    String md = SeedTable.markdown(ResultViews.latest(results, null));
     Files.createDirectories(ReportTest.home().resolve("target"));
     Files.writeString(ReportTest.home().resolve("target/seed-table.md"), md);
     List<String> lines = md.lines().toList();
@@ -175,7 +175,7 @@ class SeedGridTest {
     CommandLine cl = new CommandLine(new ReportCommand());
     cl.setOut(new PrintWriter(printed));
     assertEquals(0, cl.execute("--out", out.toString(), "--seed-table"));
-    assertEquals(SeedTable.markdown(Report.prepare(results, null)), printed.toString());
+    assertEquals(SeedTable.markdown(ResultViews.latest(results, null)), printed.toString());
   }
 
   @Test

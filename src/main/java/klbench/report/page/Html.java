@@ -1,15 +1,15 @@
-package klbench.report;
+package klbench.report.page;
 
 import java.util.Locale;
 
 /** Small text helpers for the report: HTML escaping and number formatting. */
-final class Html {
+public final class Html {
   private Html() {}
 
   /** Shown wherever a value does not exist (null): never "null" or "NaN" on the page. */
-  static final String NONE = "—";
+  public static final String NONE = "—";
 
-  static String esc(String s) {
+  public static String esc(String s) {
     if (s == null) return NONE;
     StringBuilder b = new StringBuilder(s.length() + 8);
     for (int i = 0; i < s.length(); i++) {
@@ -30,7 +30,7 @@ final class Html {
    * Three significant digits; scientific notation below 1e-3 and from 1e5 on; {@link #NONE} for
    * null or NaN.
    */
-  static String num(Double v) {
+  public static String num(Double v) {
     if (v == null || v.isNaN()) return NONE;
     double x = v;
     if (x == 0) return "0";
@@ -47,13 +47,13 @@ final class Html {
   }
 
   /** {@link #num} followed by " ± se" when the standard error exists. */
-  static String pm(Double v, Double se) {
+  public static String pm(Double v, Double se) {
     if (v == null || v.isNaN()) return NONE;
     return se == null || se.isNaN() ? num(v) : num(v) + " ± " + num(se);
   }
 
   /** A share in [0, 1] as a whole percentage, e.g. "97%". */
-  static String pct(Double share) {
+  public static String pct(Double share) {
     if (share == null || share.isNaN()) return NONE;
     double p = 100 * share;
     if (p > 0 && p < 1) return "<1%";
@@ -62,7 +62,7 @@ final class Html {
   }
 
   /** A KL level as written in headings and legends: 0.001, 0.1, 1, 2.5e-05. */
-  static String kl(double kl) {
+  public static String kl(double kl) {
     if (kl == 0) return "0";
     double a = Math.abs(kl);
     if (a >= 1e-3 && a < 1e4) {

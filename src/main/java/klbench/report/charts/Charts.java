@@ -1,4 +1,4 @@
-package klbench.report;
+package klbench.report.charts;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.util.List;
+import java.util.Map;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
@@ -39,7 +40,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  * estimator) are drawn at the floor, which the caption of each figure states, rather than
  * dropped: "exactly unbiased" is a result worth seeing.
  */
-final class Charts {
+public final class Charts {
   static {
     // Before any AWT class loads: no display is needed, or used if there is one.
     System.setProperty("java.awt.headless", "true");
@@ -51,13 +52,13 @@ final class Charts {
    * One line: (x, y) points, drawn in x order; points with a null or non-positive x are skipped.
    * {@code style} picks colour, marker and dash, so that one name looks the same in every chart.
    */
-  record Series(String name, int style, List<double[]> points) {}
+  public record Series(String name, int style, List<double[]> points) {}
 
   /**
    * One chart. {@code xBase} is 10 for KL levels and 2 for batch sizes (labelled as plain
    * integers). Axis labels name the quantity and unit; ", log scale" is added where it applies.
    */
-  record Figure(String file, String title, String subtitle, String xLabel, int xBase, String yLabel,
+  public record Figure(String file, String title, String subtitle, String xLabel, int xBase, String yLabel,
       double floor, List<Series> series, int width, int height) {}
 
   /** Okabe–Ito and Tableau colours: distinguishable on white and in print. */
@@ -76,7 +77,7 @@ final class Charts {
   };
 
   /** True when the figure has at least one drawable point. */
-  static boolean hasPoints(Figure f) {
+  public static boolean hasPoints(Figure f) {
     for (Series s : f.series()) {
       for (double[] p : s.points()) if (drawable(p)) return true;
     }
@@ -88,7 +89,7 @@ final class Charts {
   }
 
   /** Draws the figure to {@code dir/file}. */
-  static void write(Path dir, Figure f) throws IOException {
+  public static void write(Path dir, Figure f) throws IOException {
     XYSeriesCollection data = new XYSeriesCollection();
     List<Integer> styles = new java.util.ArrayList<>();
     double xMin = Double.POSITIVE_INFINITY, xMax = 0, yMin = Double.POSITIVE_INFINITY, yMax = 0;
@@ -111,8 +112,7 @@ final class Charts {
     if (data.getSeriesCount() == 0) throw new IllegalArgumentException("figure " + f.file() + " has no points");
 
     LogAxis x = logAxis(f.xLabel() + ", log scale", f.xBase(), xMin, xMax);
-    // A log scale where the values span a decade or more; within one, a linear axis reads better.
-    boolean yLog = yMax / yMin >= 10;
+    boolean yLog = logScale(yMin, yMax);
     ValueAxis y = yLog ? logAxis(f.yLabel() + ", log scale", 10, yMin, yMax) : linearAxis(f.yLabel(), yMin, yMax);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
     for (int i = 0; i < data.getSeriesCount(); i++) {
@@ -157,8 +157,36 @@ final class Charts {
     ChartUtils.saveChartAsPNG(dir.resolve(f.file()).toFile(), chart, f.width(), f.height());
   }
 
+  /**
+   * A log scale where the values span a decade or more; within one, a linear axis reads better
+   * (the PNG and the interactive charts decide alike).
+   */
+  public static boolean logScale(double yMin, double yMax) {
+    return yMax / yMin >= 10;
+  }
+
+  /**
+   * The look of style {@code k} for a browser chart, as the PNG draws it: colour (#rrggbb), an
+   * ECharts symbol close to the PNG's marker, and the line's dash ("solid", "dashed", "dotted").
+   */
+  public static Map<String, String> webStyle(int k) {
+    Color c = PALETTE[k % PALETTE.length];
+    return Map.of("color", String.format("#%06x", c.getRGB() & 0xffffff),
+        "symbol", WEB_SYMBOLS[k % WEB_SYMBOLS.length],
+        "dash", WEB_DASHES[(k / PALETTE.length) % WEB_DASHES.length]);
+  }
+
+  /** ECharts' nearest equivalents of {@link #SHAPES}, in their order. */
+  private static final String[] WEB_SYMBOLS = {
+    "rect", "circle", "triangle", "diamond", "roundRect", "path://M0,0 L10,0 L5,10 Z", "emptyCircle",
+    "path://M0,0 L10,5 L0,10 Z", "rect", "path://M10,0 L0,5 L10,10 Z",
+  };
+
+  /** {@link #STROKES} as CSS-like dash names. */
+  private static final String[] WEB_DASHES = {"solid", "dashed", "dotted"};
+
   /** 1e-9 for 1e-9: the floor as written in the captions. */
-  static String floorText(double floor) {
+  public static String floorText(double floor) {
     long e = Math.round(Math.log10(floor));
     return Math.pow(10, e) == floor ? "1e" + e : Double.toString(floor);
   }

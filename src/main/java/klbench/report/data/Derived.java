@@ -1,0 +1,102 @@
+package klbench.report.data;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The report's split of the latest rows ({@code klbench.report.ResultViews#latest}) into rows
+ * without numbers (infeasible: listed apart, in no average) and rows with numbers, to which it
+ * adds the per-row quantities every aggregate averages.
+ */
+public final class Derived {
+  private Derived() {}
+
+  /** Why a row has no numbers: its {@code infeasible_reason}, or a note when none was recorded. */
+  static final String REASON =
+      "coalesce(infeasible_reason, CASE WHEN value_mean_mc IS NULL AND grad_mse_mc IS NULL "
+          + "AND grad_mse_exact IS NULL THEN 'no numbers (no reason recorded by this run)' END)";
+
+  /** The rows without numbers, with their column {@code reason}. */
+  public static Dataset<Row> infeasible(Dataset<Row> latest) {
+    return latest.withColumn("reason", expr(REASON)).filter(col("reason").isNotNull());
+  }
+
+  /** The rows with numbers, with {@link #metrics}. */
+  public static Dataset<Row> feasible(Dataset<Row> latest) {
+    return metrics(latest.filter(expr(REASON).isNull()));
+  }
+
+  /**
+   * Adds {@code cos_g}, {@code cos_fwd} (the cosines of E[ĝ] with G and G_fwd), {@code bias_sq}
+   * (‖E[ĝ] − G‖²) and {@code var} (tr Cov ĝ): exact where the row has exact gradient metrics at
+   * all, else Monte Carlo; and {@code horizon}, 1 where the results have none (token-level rows).
+   */
+  public static Dataset<Row> metrics(Dataset<Row> rows) {
+    Column horizon = Arrays.asList(rows.columns()).contains("horizon")
+        ? coalesce(col("horizon").cast(DataTypes.IntegerType), lit(1)) : lit(1);
+    return rows
+        .withColumn("horizon", horizon)
+        // An exact null cosine means E[ĝ] = 0, not "unknown": the noisy Monte Carlo cosine must
+        // not stand in for it.
+        .withColumn("cos_g", expr("CASE WHEN grad_mse_exact IS NOT NULL THEN grad_cos_exact ELSE grad_cos_mc END"))
+        .withColumn("cos_fwd", expr("CASE WHEN grad_mse_exact IS NOT NULL THEN grad_cos_fwd_exact ELSE grad_cos_fwd_mc END"))
+        .withColumn("bias_sq", expr("pow(coalesce(grad_bias_norm_exact, grad_bias_norm_mc), 2)"))
+        .withColumn("var", expr("coalesce(grad_var_exact, grad_var_mc)"));
+  }
+
+  /** The column {@code c} of {@code r} as a double, or null. */
+  public static Double d(Row r, String c) {
+    Object o = r.getAs(c);
+    return o == null ? null : ((Number) o).doubleValue();
+  }
+
+  static String s(Row r, String c) {
+    Object o = r.getAs(c);
+    return o == null ? null : o.toString();
+  }
+
+  /**
+   * The aggregate {@code aggs} of {@code rows} per {@code keys} and {@code dim}, and again per
+   * {@code keys} alone with {@code dim} null: "all", a mean over every value of {@code dim}. The
+   * page's filter for {@code dim} (a batch size, a KL level) picks one or the other; nothing is
+   * averaged again in the browser.
+   */
+  static Dataset<Row> eachAndAll(Dataset<Row> rows, List<String> keys, String dim, Column... aggs) {
+    Column first = aggs[0];
+    Column[] rest = Arrays.copyOfRange(aggs, 1, aggs.length);
+    Dataset<Row> each = rows.groupBy(Stream.concat(keys.stream(), Stream.of(dim)).map(k -> col(k)).toArray(Column[]::new))
+        .agg(first, rest);
+    Dataset<Row> all = rows.groupBy(keys.stream().map(k -> col(k)).toArray(Column[]::new)).agg(first, rest)
+        .withColumn(dim, lit(null).cast(rows.schema().apply(dim).dataType()));
+    return each.unionByName(all);
+  }
+
+  /** The column {@code c} of {@code r} as a list of strings (an array column), empty when null. */
+  static List<String> strings(Row r, String c) {
+    int k = r.fieldIndex(c);
+    if (r.isNullAt(k)) return List.of();
+    List<Object> v = r.getList(k);
+    return v.stream().map(String::valueOf).toList();
+  }
+
+  /** The column {@code c} of {@code r} as an Integer, or null. */
+  static Integer i(Row r, String c) {
+    Object o = r.getAs(c);
+    return o == null ? null : ((Number) o).intValue();
+  }
+
+  static long l(Row r, String c) {
+    Object o = r.getAs(c);
+    return o == null ? 0 : ((Number) o).longValue();
+  }
+}
