@@ -52,6 +52,7 @@ final class ChunkSimulation {
     double[] looShift = new double[width];
     double[] looOffsets = new double[l];
     double[] errors = new double[l * j];
+    double[] weightSums = new double[12];
 
     for (int batch = 0; batch < batches; batch++) {
       int n = 0;
@@ -61,6 +62,8 @@ final class ChunkSimulation {
       }
       boolean anyRepeat = false;
       boolean offRatio = false;
+      double c1 = 0, c2 = 0, cp = 0, cg = 0;
+      double r1 = 0, r2 = 0, rp = 0, rg = 0;
       for (int tk = 0; tk < n; tk++) {
         int x = touched[tk];
         long tx = tally[x];
@@ -69,18 +72,38 @@ final class ChunkSimulation {
         anyRepeat |= c > 1;
         double cd = c;
         rowAt[tk] = rowOffset + x * width;
+        double wpx = cd * pAndG[2 * x];
+        double wgx = cd * pAndG[2 * x + 1];
         wc[0][tk] = cd;
-        wp[0][tk] = cd * pAndG[2 * x];
-        wg[0][tk] = cd * pAndG[2 * x + 1];
+        wp[0][tk] = wpx;
+        wg[0][tk] = wgx;
+        c1 += cd;
+        c2 += cd * cd;
+        cp += wpx;
+        cg += wgx;
         if (ratioBlock) {
           double w = t.importance[x];
           double cw = cd * w;
+          double rpx = cw * pAndG[2 * x];
+          double rgx = cw * pAndG[2 * x + 1];
           offRatio |= w != 1.0;
           wc[1][tk] = cw;
-          wp[1][tk] = cw * pAndG[2 * x];
-          wg[1][tk] = cw * pAndG[2 * x + 1];
+          wp[1][tk] = rpx;
+          wg[1][tk] = rgx;
+          r1 += cw;
+          r2 += cw * cw;
+          rp += rpx;
+          rg += rgx;
         }
       }
+      weightSums[0] = c1;
+      weightSums[1] = c2;
+      weightSums[2] = cp;
+      weightSums[3] = cg;
+      weightSums[4] = r1;
+      weightSums[5] = r2;
+      weightSums[6] = rp;
+      weightSums[7] = rg;
       repeats[0] = anyRepeat;
       repeats[1] = anyRepeat || offRatio;
       if (looLog != null) {
@@ -94,7 +117,7 @@ final class ChunkSimulation {
         }
       }
       java.util.Arrays.fill(errors, 0.0);
-      groups.add(rows, rowAt, 0, n, repeats, wc, wp, wg, t.pNormSq, pDotG, offsets, looOffsets, errors);
+      groups.add(rows, rowAt, 0, n, repeats, wc, wp, wg, weightSums, t.pNormSq, pDotG, offsets, looOffsets, errors);
       for (int idx = 0; idx < errors.length; idx++) {
         // a squared norm: a negative value is rounding in the expansion (p nearly one-hot)
         errors[idx] = Math.max(0.0, errors[idx] + gradNormSq);

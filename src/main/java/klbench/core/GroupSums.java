@@ -46,6 +46,35 @@ final class GroupSums {
   }
 
   /**
+   * A row the batch drew once (one entry, the usual case over many contexts): with the entry's
+   * shifted coefficient sum A′ = Q (κ a + s) for a lane whose coefficient is a and whose weight
+   * block gives the entry the weight Q, its part of the error is
+   * (A′/B)² ‖e_x − p‖² − 2 (A′/B)(G_x − p·G). O(1) per lane and baseline.
+   *
+   * @param rows, at the entry's coefficients start at rows[at] (lanes at their columns)
+   * @param weight Q per weight block
+   */
+  void addSingle(double[] rows, int at, double[] weight, double p, double g, double pNormSq, double pDotG,
+      double[] offsets, double[] looOffsets, double[] err) {
+    double scoreSq = 1.0 - 2.0 * p + pNormSq;
+    double toward = g - pDotG;
+    for (int b = 0; b < 3; b++) {
+      int[] lanes = layout.blockLanes[b];
+      if (lanes.length == 0) continue;
+      double q = weight[b];
+      for (int i = 0; i < lanes.length; i++) {
+        int lane = lanes[i];
+        double a = rows[at + layout.columnOf[lane]];
+        for (int jb = 0; jb < j; jb++) {
+          double s = isLoo[jb] ? looOffsets[lane] : offsets[lane * j + jb];
+          double alpha = q * (scales[jb] * a + s) * invB;
+          err[lane * j + jb] += alpha * alpha * scoreSq - 2 * alpha * toward;
+        }
+      }
+    }
+  }
+
+  /**
    * Adds one row's part of the batch error, per lane and baseline, to {@code err} (at
    * [lane · J + j]).
    *
@@ -58,6 +87,17 @@ final class GroupSums {
    */
   void add(double[] rows, int[] rowAt, int from, int to, boolean[] repeats, double[][] wc, double[][] wp,
       double[][] wg, double pNormSq, double pDotG, double[] offsets, double[] looOffsets, double[] err) {
+    add(rows, rowAt, from, to, repeats, wc, wp, wg, null, pNormSq, pDotG, offsets, looOffsets, err);
+  }
+
+  /**
+   * The same, given the weight sums of each block, {Σ Q, Σ Q², Σ Q·p, Σ Q·G} at [4·block], summed
+   * over [from, to) in order (a caller that already walks the entries sums them there), or null to
+   * sum them here.
+   */
+  void add(double[] rows, int[] rowAt, int from, int to, boolean[] repeats, double[][] wc, double[][] wp,
+      double[][] wg, double[] weightSums, double pNormSq, double pDotG, double[] offsets, double[] looOffsets,
+      double[] err) {
     for (int b = 0; b < 3; b++) {
       int width = layout.blockWidth[b];
       if (width == 0) continue;
@@ -68,11 +108,18 @@ final class GroupSums {
       double q2 = 0;
       double qp = 0;
       double qg = 0;
-      for (int tk = from; tk < to; tk++) {
-        q1 += c[tk];
-        q2 += c[tk] * c[tk];
-        qp += p[tk];
-        qg += g[tk];
+      if (weightSums != null) {
+        q1 = weightSums[4 * b];
+        q2 = weightSums[4 * b + 1];
+        qp = weightSums[4 * b + 2];
+        qg = weightSums[4 * b + 3];
+      } else {
+        for (int tk = from; tk < to; tk++) {
+          q1 += c[tk];
+          q2 += c[tk] * c[tk];
+          qp += p[tk];
+          qg += g[tk];
+        }
       }
       // A row of one or two entries (the usual case over many contexts) is not worth vector set-up;
       // both kernels give the same bits.

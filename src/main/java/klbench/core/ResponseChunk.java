@@ -49,22 +49,26 @@ final class ResponseChunk {
   private final int[][] token;
   /** Per value key, per response: Σ_t f_t so far (forward), the response's value. */
   private final double[][] value;
-  /** Per future group used by reward_total, per response: Σ_t γ^{t−1} f_t. */
-  private final double[][] total;
+  /** Per response and future group ([i · groups + g]) used by reward_total: Σ_t γ^{t−1} f_t. */
+  private final double[] total;
   /** Per response: Σ_t log w_t (reward_is), and Σ_{k > t} log w_k while going back. */
   private final double[] logRho;
   private final double[] logRhoAfter;
-  /** Per future group used by reward (to go) or reward_is, per response: the future from t + 1. */
-  private final double[][] future;
-  private final double[][] futureIs;
+  /** Per response and future group used by reward (to go) or reward_is: the future from t + 1. */
+  private final double[] future;
+  private final double[] futureIs;
+  private final boolean[] hasTotal;
+  private final boolean[] hasFuture;
+  private final boolean[] hasFutureIs;
+  private final int[] groupKeyOf;
   /** Per batch: the parts of its error so far, per [lane · J + j]. */
   private final double[][] batchError;
   private final PartialStats.Accumulator errors;
   /** Per position: its entries, until the caller takes them. */
   private final PositionStats[] positions;
-  /** Per value key, per token ((t − 1)·n + i): f and f′ at the token drawn, from the forward pass. */
-  private final double[][] fAt;
-  private final double[][] dfAt;
+  /** Per token ((t − 1)·n + i) and value key: f and f′ at the token drawn, from the forward pass. */
+  private final double[] fAt;
+  private final double[] dfAt;
   // Per lane, read in the inner loops: credit, value key, future group, discount, rule, ratio clip.
   private final int[] creditOf;
   private final int[] keyOfLane;
@@ -96,22 +100,26 @@ final class ResponseChunk {
     token = new int[horizon][n];
     value = new double[lanes.keyCount()][n];
     int groups = lanes.groupCount();
-    total = new double[groups][];
-    future = new double[groups][];
-    futureIs = new double[groups][];
+    total = new double[n * groups];
+    future = new double[n * groups];
+    futureIs = new double[n * groups];
+    hasTotal = new boolean[groups];
+    hasFuture = new boolean[groups];
+    hasFutureIs = new boolean[groups];
+    groupKeyOf = lanes.groupKey.clone();
     for (int l = 0; l < lanes.count; l++) {
       int g = lanes.laneGroup[l];
       switch (lanes.credit(l)) {
-        case TOTAL -> { if (total[g] == null) total[g] = new double[n]; }
-        case TO_GO -> { if (future[g] == null) future[g] = new double[n]; }
-        case IMPORTANCE_TO_GO -> { if (futureIs[g] == null) futureIs[g] = new double[n]; }
+        case TOTAL -> hasTotal[g] = true;
+        case TO_GO -> hasFuture[g] = true;
+        case IMPORTANCE_TO_GO -> hasFutureIs[g] = true;
         default -> { }
       }
     }
     logRho = importance ? new double[n] : null;
     logRhoAfter = importance ? new double[n] : null;
-    fAt = new double[lanes.keyCount()][horizon * n];
-    dfAt = new double[lanes.keyCount()][horizon * n];
+    fAt = new double[lanes.keyCount() * horizon * n];
+    dfAt = new double[lanes.keyCount() * horizon * n];
     creditOf = new int[lanes.count];
     keyOfLane = new int[lanes.count];
     groupOfLane = new int[lanes.count];
@@ -153,8 +161,8 @@ final class ResponseChunk {
     int[] tok = token[t - 1];
     int keys = keyEstimators.length;
     int at = (t - 1) * n;
-    double[] past = new double[total.length];
-    for (int g = 0; g < total.length; g++) past[g] = Math.pow(groupDiscount[g], t - 1);
+    double[] past = new double[groupDiscount.length];
+    for (int g = 0; g < past.length; g++) past[g] = Math.pow(groupDiscount[g], t - 1);
     for (int i = 0; i < n; i++) {
       int c = ctx[i];
       DiscreteSampler s = draw[c];
@@ -170,12 +178,12 @@ final class ResponseChunk {
       double em1 = anyExpm1 ? ValueFunction.em1(l) : 0.0;
       for (int k = 0; k < keys; k++) {
         double f = keyEstimators[k].valueAt(l, em1);
-        fAt[k][at + i] = f;
-        dfAt[k][at + i] = keyEstimators[k].derivativeAt(l, em1);
+        fAt[(at + i) * keys + k] = f;
+        dfAt[(at + i) * keys + k] = keyEstimators[k].derivativeAt(l, em1);
         value[k][i] += f;
       }
-      for (int g = 0; g < total.length; g++) {
-        if (total[g] != null) total[g][i] += past[g] * fAt[lanes.groupKey[g]][at + i];
+      for (int g = 0; g < past.length; g++) {
+        if (hasTotal[g]) total[i * past.length + g] += past[g] * fAt[(at + i) * keys + groupKeyOf[g]];
       }
       if (importance) logRho[i] += Math.log(tr.importance[y]);
     }
@@ -220,6 +228,9 @@ final class ResponseChunk {
     double[][] wp = new double[3][batchSize];
     double[][] wg = new double[3][batchSize];
     boolean[] repeats = new boolean[3];
+    double[] pAt = new double[batchSize];
+    double[] gAt = new double[batchSize];
+    double[] single = new double[3];
     double[] looOffsets = new double[l];
     double[] offsets = new double[l * j];
     int oracles = 0;
@@ -254,25 +265,25 @@ final class ResponseChunk {
         int at = (t - 1) * n + i;
         for (int g = 0; g < groups; g++) {
           double gamma = groupDiscount[g];
-          double fk = fAt[lanes.groupKey[g]][at];
-          if (future[g] != null) newFuture[g] = fk + gamma * future[g][i];
-          if (futureIs[g] != null) newFutureIs[g] = fk + gamma * futureIs[g][i];
+          double fk = fAt[at * keys + groupKeyOf[g]];
+          if (hasFuture[g]) newFuture[g] = fk + gamma * future[i * groups + g];
+          if (hasFutureIs[g]) newFutureIs[g] = fk + gamma * futureIs[i * groups + g];
         }
         rho[r] = importance ? Math.exp(logRho[i] - logRhoAfter[i]) : 1.0;
         for (int lane = 0; lane < l; lane++) {
           int key = keyOfLane[lane];
           int g = groupOfLane[lane];
           z[r * l + lane] = switch (creditOf[lane]) {
-            case OWN -> ruleOf[lane].coefficient(fAt[key][at], dfAt[key][at], w, lr, clipOf[lane]);
-            case TOKEN_REWARD -> fAt[key][at];
+            case OWN -> ruleOf[lane].coefficient(fAt[at * keys + key], dfAt[at * keys + key], w, lr, clipOf[lane]);
+            case TOKEN_REWARD -> fAt[at * keys + key];
             case TO_GO -> newFuture[g];
-            case TOTAL -> total[g][i];
+            case TOTAL -> total[i * groups + g];
             default -> newFutureIs[g];
           };
         }
         for (int g = 0; g < groups; g++) {
-          if (future[g] != null) future[g][i] = newFuture[g];
-          if (futureIs[g] != null) futureIs[g][i] = w * newFutureIs[g];
+          if (hasFuture[g]) future[i * groups + g] = newFuture[g];
+          if (hasFutureIs[g]) futureIs[i * groups + g] = w * newFutureIs[g];
         }
         if (importance) logRhoAfter[i] += Math.log(w);
         // The draw's entry.
@@ -311,6 +322,8 @@ final class ResponseChunk {
         double p = tr.p[y];
         double wn = t < horizon ? exact.w[nextBase + model.next(c, y)] : 0.0;
         double g = exact.d[r] * (p * ((tr.logRatio[y] + wn) - exact.w[r]));
+        pAt[o] = p;
+        gAt[o] = g;
         anyRepeat |= entryCount[e] > 1;
         offRatio |= w != 1.0;
         rowAt[o] = o * width;
@@ -364,7 +377,15 @@ final class ResponseChunk {
         for (int jb : oracleBaselines) {
           for (int lane = 0; lane < l; lane++) offsets[lane * j + jb] = -exact.oracle[lane][r];
         }
-        groupSums.add(scratch, rowAt, from, to, repeats, wc, wp, wg, exact.pNormSq[r], exact.pDotG[r], offsets, looOffsets, err);
+        if (to - from == 1) {
+          single[0] = wc[0][from];
+          single[1] = wc[1][from];
+          single[2] = wc[2][from];
+          groupSums.addSingle(scratch, rowAt[from], single, pAt[from], gAt[from], exact.pNormSq[r], exact.pDotG[r],
+              offsets, looOffsets, err);
+        } else {
+          groupSums.add(scratch, rowAt, from, to, repeats, wc, wp, wg, exact.pNormSq[r], exact.pDotG[r], offsets, looOffsets, err);
+        }
         from = to;
       }
       // The entries into the position's running sums over the chunk.
