@@ -75,6 +75,9 @@ public final class SequenceEvaluation {
    */
   boolean throughResponses;
 
+  /** The Monte Carlo kernel: the JVM's best; tests set the scalar one to compare bits. */
+  Kernel kernel = Kernel.best();
+
   /** What {@link #evaluate} finds: the model's truth and the metrics of every configuration. */
   public record Result(Truth truth, List<Metrics> metrics) {}
 
@@ -340,7 +343,7 @@ public final class SequenceEvaluation {
   }
 
   private ResponseChunk chunk(ExactPasses exact, Finish fin, int batches, int c, long seed, String modelKey) {
-    return new ResponseChunk(model, layout, baselines, exact, Kernel.best(), fin.batchSize,
+    return new ResponseChunk(model, layout, baselines, exact, kernel, fin.batchSize,
         Chunking.batchesIn(fin.batchSize, batches, c, model.horizon()), c, Streams.forChunk(seed, modelKey, fin.batchSize, c));
   }
 
@@ -354,7 +357,7 @@ public final class SequenceEvaluation {
       int chunk, long seed, String modelKey) {
     return ChunkSimulation.run(row, layout, baselines, tables, offsets(exact, 0), exact.pDotG[0], exact.gradNormSq,
         batchSize, Chunking.batchesIn(batchSize, batches, chunk, 1), Streams.forChunk(seed, modelKey, batchSize, chunk),
-        chunk, Kernel.best());
+        chunk, kernel);
   }
 
   /** s per [lane · J + j] of the token-only baselines on row r (0 for loo). */

@@ -72,4 +72,24 @@ class SequenceMonteCarloTest {
       assertTrue(kept.get(i).consistent, kept.get(i).estimator.name() + " " + kept.get(i).baseline);
     }
   }
+
+  /** The vector and scalar kernels give the same bits for responses too (and for single tokens). */
+  @Test
+  void vectorAndScalarKernelsGiveTheSameBits() throws Exception {
+    Kernel vector = Kernel.vector();
+    org.junit.jupiter.api.Assertions.assertNotNull(vector, "surefire starts the JVM with the vector module (pom.xml argLine)");
+    List<Baseline> baselines = List.of(Baseline.NONE, Baseline.constant(0.3), Baseline.ORACLE, Baseline.LOO);
+    for (SequenceModel m : List.of(TestModels.random(6, 5, new Contexts(3), 0.7, 0.3, 41, true),
+        SequenceModel.of(TestTriples.offPolicy(200, 0.6, 0.4, 43)))) {
+      SequenceEvaluation a = SequenceEvaluation.prepare(m, estimators(), List.of(1.0, 0.9), baselines);
+      SequenceEvaluation b = SequenceEvaluation.prepare(m, estimators(), List.of(1.0, 0.9), baselines);
+      a.kernel = vector;
+      b.kernel = Kernel.scalar();
+      List<Metrics> x = a.evaluate(List.of(2, 64), 400, 3L, "kernels").metrics();
+      List<Metrics> y = b.evaluate(List.of(2, 64), 400, 3L, "kernels").metrics();
+      for (int i = 0; i < x.size(); i++) {
+        for (Field f : Metrics.class.getFields()) assertEquals(f.get(x.get(i)), f.get(y.get(i)), f.getName() + " row " + i);
+      }
+    }
+  }
 }
