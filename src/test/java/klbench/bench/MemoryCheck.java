@@ -28,6 +28,10 @@ public final class MemoryCheck {
   private MemoryCheck() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("sequence")) {
+      sequence();
+      return;
+    }
     AtomicLong liveAfterGc = watchHeapAfterCollections();
     int v = 1 << 20;
     List<Estimator> all = new ArrayList<>();
@@ -44,6 +48,25 @@ public final class MemoryCheck {
     System.out.printf("memory check: V=%d, %d estimators x 2 baselines, 512 batches of 1024: %d rows (%d consistent) in %d ms;"
         + " max heap %d MiB, largest heap in use after a collection %d MiB%n", v, all.size(), rows.size(), consistent,
         elapsed, Runtime.getRuntime().maxMemory() >> 20, liveAfterGc.get() >> 20);
+  }
+
+  /**
+   * The sequence target: V = 32,768, horizon 64, 64 contexts (4,033 rows, never all held), the 15
+   * pairs of {@link SequenceBenchmark}, baseline none, 64 batches of B = 64, in a 1 GiB heap.
+   */
+  static void sequence() {
+    AtomicLong liveAfterGc = watchHeapAfterCollections();
+    long start = System.nanoTime();
+    klbench.core.SequenceEvaluation ev = klbench.core.SequenceEvaluation.prepare(SequenceBenchmark.sequenceModel(),
+        SequenceBenchmark.pairs(), List.of(1.0), List.of(Baseline.NONE));
+    List<Metrics> rows = ev.evaluate(List.of(SequenceBenchmark.BATCH), 64, 1L, "memory").metrics();
+    long elapsed = (System.nanoTime() - start) / 1_000_000;
+    int consistent = 0;
+    for (Metrics m : rows) if (m.consistent) consistent++;
+    System.out.printf("memory check (responses): V=%d, T=%d, %d contexts, %d lanes: %d rows (%d consistent) in %d ms;"
+        + " max heap %d MiB, largest heap in use after a collection %d MiB%n", SequenceBenchmark.V, SequenceBenchmark.HORIZON,
+        SequenceBenchmark.CONTEXTS, SequenceBenchmark.pairs().size(), rows.size(), consistent, elapsed,
+        Runtime.getRuntime().maxMemory() >> 20, liveAfterGc.get() >> 20);
   }
 
   /** The largest total heap in use just after any garbage collection, updated as they happen. */
