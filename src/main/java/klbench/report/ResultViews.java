@@ -45,10 +45,13 @@ public final class ResultViews {
   public static final String LEADERBOARD = "leaderboard";
 
   /**
-   * The KL level of a row: KL(p‖q) rounded to 0.01 in log10, so that references solved for one
-   * target KL fall on one level; a KL of 0 (or none) is its own level.
+   * The KL level of a row: its KL per position, KL(p‖q) over a single token and KL(P‖Q) / T over
+   * responses of T tokens (what {@code target_kl} fixes: KL(P‖Q) = T · kl), rounded to 0.01 in
+   * log10, so that references solved for one target KL fall on one level whatever the horizon; a
+   * KL of 0 (or none) is its own level.
    */
-  public static final String KL_LEVEL = "CASE WHEN kl > 0 THEN pow(10, round(log10(kl), 2)) ELSE kl END";
+  public static final String KL_LEVEL =
+      "CASE WHEN kl > 0 THEN pow(10, round(log10(kl / coalesce(horizon, 1)), 2)) ELSE kl END";
 
   /** On-policy: the behaviour is the policy itself ({@code on_policy()}). */
   public static final String ON_POLICY = "coalesce(behaviour LIKE 'on_policy%', false)";

@@ -5,9 +5,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,9 +37,10 @@ public final class Derived {
   }
 
   /**
-   * Adds {@code cos_g}, {@code cos_fwd} (the cosines of E[ĝ] with G and G_fwd), {@code bias_sq}
-   * (‖E[ĝ] − G‖²) and {@code var} (tr Cov ĝ): exact where the row has exact gradient metrics at
-   * all, else Monte Carlo; and {@code horizon}, 1 where the results have none (token-level rows).
+   * Adds {@code cos_g}, {@code cos_fwd}, {@code cos_pos} (the cosines of E[ĝ] with G, G_fwd and,
+   * over responses, the per-position G_pos), {@code bias_sq} (‖E[ĝ] − G‖²) and {@code var} (tr Cov
+   * ĝ): exact where the row has exact gradient metrics at all, else Monte Carlo; and {@code
+   * horizon}, 1 where the results have none (token-level rows).
    */
   public static Dataset<Row> metrics(Dataset<Row> rows) {
     Column horizon = Arrays.asList(rows.columns()).contains("horizon")
@@ -50,6 +51,7 @@ public final class Derived {
         // not stand in for it.
         .withColumn("cos_g", expr("CASE WHEN grad_mse_exact IS NOT NULL THEN grad_cos_exact ELSE grad_cos_mc END"))
         .withColumn("cos_fwd", expr("CASE WHEN grad_mse_exact IS NOT NULL THEN grad_cos_fwd_exact ELSE grad_cos_fwd_mc END"))
+        .withColumn("cos_pos", expr("CASE WHEN grad_mse_exact IS NOT NULL THEN grad_cos_pos_exact ELSE grad_cos_pos_mc END"))
         .withColumn("bias_sq", expr("pow(coalesce(grad_bias_norm_exact, grad_bias_norm_mc), 2)"))
         .withColumn("var", expr("coalesce(grad_var_exact, grad_var_mc)"));
   }
@@ -72,13 +74,30 @@ public final class Derived {
    * averaged again in the browser.
    */
   static Dataset<Row> eachAndAll(Dataset<Row> rows, List<String> keys, String dim, Column... aggs) {
+    return eachAndAll(rows, keys, List.of(dim), aggs);
+  }
+
+  /**
+   * {@link #eachAndAll(Dataset, List, String, Column...)} over several filter dimensions: the
+   * aggregate per {@code keys} and every subset of {@code dims}, the dimensions left out being
+   * null ("all": a mean over every value of each of them, together).
+   */
+  static Dataset<Row> eachAndAll(Dataset<Row> rows, List<String> keys, List<String> dims, Column... aggs) {
     Column first = aggs[0];
     Column[] rest = Arrays.copyOfRange(aggs, 1, aggs.length);
-    Dataset<Row> each = rows.groupBy(Stream.concat(keys.stream(), Stream.of(dim)).map(k -> col(k)).toArray(Column[]::new))
-        .agg(first, rest);
-    Dataset<Row> all = rows.groupBy(keys.stream().map(k -> col(k)).toArray(Column[]::new)).agg(first, rest)
-        .withColumn(dim, lit(null).cast(rows.schema().apply(dim).dataType()));
-    return each.unionByName(all);
+    Dataset<Row> out = null;
+    for (int mask = 0; mask < 1 << dims.size(); mask++) {
+      List<String> by = new ArrayList<>(keys);
+      List<String> all = new ArrayList<>();
+      for (int d = 0; d < dims.size(); d++) {
+        if ((mask & 1 << d) == 0) by.add(dims.get(d));
+        else all.add(dims.get(d));
+      }
+      Dataset<Row> part = rows.groupBy(by.stream().map(k -> col(k)).toArray(Column[]::new)).agg(first, rest);
+      for (String d : all) part = part.withColumn(d, lit(null).cast(rows.schema().apply(d).dataType()));
+      out = out == null ? part : out.unionByName(part);
+    }
+    return out;
   }
 
   /** The column {@code c} of {@code r} as a list of strings (an array column), empty when null. */
