@@ -85,10 +85,15 @@ public final class ResultViews {
   /**
    * The rows the report is about: conformed to the result columns ({@link ResultColumns#conform}:
    * a column an older run did not write reads as null), restricted to one run when {@code runId}
-   * is not null, one row per {@code config_id} (the latest run's), with the derived columns.
+   * is not null, one row per {@code config_id} (the latest run's), with the derived columns. Rows
+   * of runs from before responses existed are single tokens: their {@code horizon}, {@code
+   * contexts} and {@code discount} read as 1, "1" and 1.0, as a run writes them today.
    */
   public static Dataset<Row> latest(Dataset<Row> results, String runId) {
-    Dataset<Row> rows = ResultColumns.conform(results);
+    Dataset<Row> rows = ResultColumns.conform(results)
+        .withColumn("horizon", coalesce(col("horizon"), lit(1)))
+        .withColumn("contexts", coalesce(col("contexts"), lit("1")))
+        .withColumn("discount", coalesce(col("discount"), lit(1.0)));
     if (runId != null) rows = rows.filter(col("run_id").equalTo(runId));
     return latestPerConfig(rows)
         .withColumn("kl_level", expr(KL_LEVEL))

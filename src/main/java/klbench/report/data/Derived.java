@@ -1,6 +1,5 @@
 package klbench.report.data;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
@@ -11,7 +10,6 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The report's split of the latest rows ({@code klbench.report.ResultViews#latest}) into rows
@@ -39,14 +37,10 @@ public final class Derived {
   /**
    * Adds {@code cos_g}, {@code cos_fwd}, {@code cos_pos} (the cosines of E[ĝ] with G, G_fwd and,
    * over responses, the per-position G_pos), {@code bias_sq} (‖E[ĝ] − G‖²) and {@code var} (tr Cov
-   * ĝ): exact where the row has exact gradient metrics at all, else Monte Carlo; and {@code
-   * horizon}, 1 where the results have none (token-level rows).
+   * ĝ): exact where the row has exact gradient metrics at all, else Monte Carlo.
    */
   public static Dataset<Row> metrics(Dataset<Row> rows) {
-    Column horizon = Arrays.asList(rows.columns()).contains("horizon")
-        ? coalesce(col("horizon").cast(DataTypes.IntegerType), lit(1)) : lit(1);
     return rows
-        .withColumn("horizon", horizon)
         // An exact null cosine means E[ĝ] = 0, not "unknown": the noisy Monte Carlo cosine must
         // not stand in for it.
         .withColumn("cos_g", expr("CASE WHEN grad_mse_exact IS NOT NULL THEN grad_cos_exact ELSE grad_cos_mc END"))

@@ -43,7 +43,7 @@ public final class Leaderboard {
    * rows of every discount have the same numbers and are one entry.
    */
   public static final String DISCOUNT = "CASE WHEN horizon > 1 AND rule IN (" + discountedRules()
-      + ") THEN coalesce(discount, 1.0D) ELSE 1.0D END";
+      + ") THEN discount ELSE 1.0D END";
 
   private static String discountedRules() {
     EnumSet<GradientRule.Credit> discounted = EnumSet.of(GradientRule.Credit.TO_GO, GradientRule.Credit.TOTAL,
@@ -119,7 +119,7 @@ public final class Leaderboard {
     for (Row r : feasible.groupBy("kl_level", "on_policy", "horizon")
         .agg(expr("array_sort(collect_set(vocab_size))").as("v"), expr("array_sort(collect_set(policy))").as("p"),
             expr("array_sort(collect_set(reference))").as("q"), expr("array_sort(collect_set(behaviour))").as("mu"),
-            expr("collect_set(coalesce(contexts, '1'))").as("c"))
+            expr("collect_set(contexts)").as("c"))
         .collectAsList()) {
       out.add(new Replicates(d(r, "kl_level"), r.getAs("on_policy"), Derived.i(r, "horizon"), r.getList(r.fieldIndex("v")),
           r.getList(r.fieldIndex("p")), r.getList(r.fieldIndex("q")), r.getList(r.fieldIndex("mu")),

@@ -54,14 +54,11 @@ public record SequenceCurves(List<Gradient> gradients, List<FutureShare> futureS
 
   /** The sequence curves of the feasible rows ({@link Derived#feasible}), ordered for drawing. */
   public static SequenceCurves of(Dataset<Row> feasible, Facts facts) {
-    Dataset<Row> rows = feasible
-        .withColumn("contexts", expr("coalesce(contexts, '1')"))
-        .withColumn("discount", expr("coalesce(discount, 1.0D)"));
     boolean onNone = facts.onPolicyNone() > 0;
     boolean offNone = facts.offPolicyNone() > 0;
     // Baseline none where the sampling has it (a baseline changes the variance, and off-policy the
     // token rules' E[ĝ]), else every baseline.
-    Dataset<Row> chosen = rows.filter(expr("baseline = 'none' OR NOT (CASE WHEN on_policy THEN " + onNone
+    Dataset<Row> chosen = feasible.filter(expr("baseline = 'none' OR NOT (CASE WHEN on_policy THEN " + onNone
         + " ELSE " + offNone + " END)"));
     List<Gradient> gradients = new ArrayList<>();
     for (Row r : Derived.eachAndAll(chosen,
@@ -102,14 +99,16 @@ public record SequenceCurves(List<Gradient> gradients, List<FutureShare> futureS
         .thenComparingInt(Gradient::horizon));
 
     // One row per model (and sampling, KL level, batch size, context count, horizon): the share
-    // repeats on every estimator, baseline, discount and behaviour of the model.
-    Dataset<Row> perModel = rows.filter(col("grad_future_share").isNotNull())
+    // repeats on every estimator, baseline, discount and behaviour of the model. Over every batch
+    // size a model counts once per batch size: the grid gives every model the same batch sizes.
+    Dataset<Row> perModel = feasible.filter(col("grad_future_share").isNotNull())
         .groupBy("on_policy", "kl_level", "batch_size", "contexts", "horizon", "vocab_size", "policy", "reference")
         .agg(expr("first(grad_future_share)").as("grad_future_share"));
     List<FutureShare> shares = new ArrayList<>();
     for (Row r : Derived.eachAndAll(perModel, List.of("on_policy", "contexts", "horizon"),
             List.of("kl_level", "batch_size"),
-            expr("avg(grad_future_share)").as("share"), expr("count(*)").as("n"))
+            expr("avg(grad_future_share)").as("share"),
+            expr("count(DISTINCT vocab_size, policy, reference)").as("n"))
         .collectAsList()) {
       shares.add(new FutureShare(r.getAs("on_policy"), d(r, "kl_level"), i(r, "batch_size"), s(r, "contexts"),
           i(r, "horizon"), d(r, "share"), l(r, "n")));
