@@ -50,6 +50,28 @@ public final class Derived {
         .withColumn("var", expr("coalesce(grad_var_exact, grad_var_mc)"));
   }
 
+  /**
+   * The means of the gradient's relative bias over a group of {@link #feasible} rows: {@code
+   * rel_bias} (the plotted one, exact where it exists), {@code rel_bias_exact} and {@code
+   * rel_bias_mc}.
+   */
+  static List<Column> relBiasMeans() {
+    return List.of(expr("avg(grad_rel_bias)").as("rel_bias"),
+        expr("avg(grad_bias_norm_exact / grad_norm)").as("rel_bias_exact"),
+        expr("avg(grad_bias_norm_mc / grad_norm)").as("rel_bias_mc"));
+  }
+
+  /**
+   * The means of 1 − a cosine of E[ĝ] over a group of {@link #feasible} rows: of {@code plotted}
+   * (a column of {@link #metrics}, exact where it exists) as {@code name}, and of {@code
+   * <column>_exact} and {@code <column>_mc} as {@code <name>_exact} and {@code <name>_mc}.
+   */
+  static List<Column> oneMinusCosMeans(String plotted, String column, String name) {
+    return List.of(expr("avg(1 - " + plotted + ")").as(name),
+        expr("avg(1 - " + column + "_exact)").as(name + "_exact"),
+        expr("avg(1 - " + column + "_mc)").as(name + "_mc"));
+  }
+
   /** The column {@code c} of {@code r} as a double, or null. */
   public static Double d(Row r, String c) {
     Object o = r.getAs(c);
@@ -76,6 +98,10 @@ public final class Derived {
    * aggregate per {@code keys} and every subset of {@code dims}, the dimensions left out being
    * null ("all": a mean over every value of each of them, together).
    */
+  static Dataset<Row> eachAndAll(Dataset<Row> rows, List<String> keys, List<String> dims, List<Column> aggs) {
+    return eachAndAll(rows, keys, dims, aggs.toArray(new Column[0]));
+  }
+
   static Dataset<Row> eachAndAll(Dataset<Row> rows, List<String> keys, List<String> dims, Column... aggs) {
     Column first = aggs[0];
     Column[] rest = Arrays.copyOfRange(aggs, 1, aggs.length);

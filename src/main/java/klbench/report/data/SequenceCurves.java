@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.expr;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -60,25 +61,16 @@ public record SequenceCurves(List<Gradient> gradients, List<FutureShare> futureS
     // token rules' E[ĝ]), else every baseline.
     Dataset<Row> chosen = feasible.filter(expr("baseline = 'none' OR NOT (CASE WHEN on_policy THEN " + onNone
         + " ELSE " + offNone + " END)"));
+    List<Column> aggs = new ArrayList<>(Derived.relBiasMeans());
+    aggs.addAll(Derived.oneMinusCosMeans("cos_g", "grad_cos", "one_minus_cos"));
+    aggs.addAll(Derived.oneMinusCosMeans("cos_pos", "grad_cos_pos", "one_minus_cos_pos"));
+    aggs.addAll(Derived.oneMinusCosMeans("cos_fwd", "grad_cos_fwd", "one_minus_cos_fwd"));
+    aggs.addAll(List.of(expr("count(*)").as("n"), expr("array_sort(collect_set(estimator))").as("estimators")));
     List<Gradient> gradients = new ArrayList<>();
     for (Row r : Derived.eachAndAll(chosen,
             List.of("on_policy", "contexts", "discount", "horizon", "value_fn", "rule", "clamp_log_ratio",
                 "clamp_value", "ratio_clip"),
-            List.of("kl_level", "batch_size"),
-            expr("avg(grad_rel_bias)").as("rel_bias"),
-            expr("avg(grad_bias_norm_exact / grad_norm)").as("rel_bias_exact"),
-            expr("avg(grad_bias_norm_mc / grad_norm)").as("rel_bias_mc"),
-            expr("avg(1 - cos_g)").as("one_minus_cos"),
-            expr("avg(1 - grad_cos_exact)").as("one_minus_cos_exact"),
-            expr("avg(1 - grad_cos_mc)").as("one_minus_cos_mc"),
-            expr("avg(1 - cos_pos)").as("one_minus_cos_pos"),
-            expr("avg(1 - grad_cos_pos_exact)").as("one_minus_cos_pos_exact"),
-            expr("avg(1 - grad_cos_pos_mc)").as("one_minus_cos_pos_mc"),
-            expr("avg(1 - cos_fwd)").as("one_minus_cos_fwd"),
-            expr("avg(1 - grad_cos_fwd_exact)").as("one_minus_cos_fwd_exact"),
-            expr("avg(1 - grad_cos_fwd_mc)").as("one_minus_cos_fwd_mc"),
-            expr("count(*)").as("n"),
-            expr("array_sort(collect_set(estimator))").as("estimators"))
+            List.of("kl_level", "batch_size"), aggs)
         .collectAsList()) {
       gradients.add(new Gradient(r.getAs("on_policy"), d(r, "kl_level"), i(r, "batch_size"), s(r, "contexts"),
           d(r, "discount"), i(r, "horizon"), s(r, "value_fn"), s(r, "rule"), d(r, "clamp_log_ratio"),
