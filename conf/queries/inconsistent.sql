@@ -4,7 +4,7 @@
 -- (infeasible) are left out. Reads the view `latest` (one row per config_id, the latest run's).
 --   submit/klbench query --file conf/queries/inconsistent.sql
 SELECT run_id, config_id, vocab_size, policy, reference, behaviour, estimator, baseline,
-       batch_size, batches, value_z, grad_mse_z,
+       batch_size, batches, horizon, contexts, discount, value_z, grad_mse_z,
        value_mean_exact, value_mean_mc, value_mean_se,
        grad_mse_exact, grad_mse_mc, grad_mse_se, mc_note
 FROM latest

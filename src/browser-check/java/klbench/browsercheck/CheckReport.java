@@ -33,8 +33,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * what a reader does with it: the page loads with no error in the console, every chart draws
  * (an SVG with its points), hovering a known point shows its estimator, hiding a series from the
  * legend removes it, a filter changes the points drawn, and no request leaves the folder (every
- * URL the page or the browser's network log names is a {@code file://} URL inside it). Prints one
- * line per check; exit status 0 when all pass, 1 when one fails, 2 on bad arguments.
+ * URL the page or the browser's network log names is a {@code file://} URL inside it). A report
+ * with responses of more than one token has charts against the horizon too: they draw, a point at
+ * the longest horizon hovers to its estimator, context count and discount, and the contexts and
+ * discount filters change the points they draw. Prints one line per check; exit status 0 when all
+ * pass, 1 when one fails, 2 on bad arguments.
  *
  * <p>The browser and driver are Debian's {@code chromium} and {@code chromium-driver} ({@code
  * /usr/bin/chromium}, {@code /usr/bin/chromedriver}; {@code KLBENCH_CHROMIUM} and {@code
@@ -129,6 +132,10 @@ public final class CheckReport {
       if (ready) {
         js.executeScript("var s = document.getElementById('gradient'); if (s) window.scrollTo(0, s.offsetTop - 60);");
         Files.write(screenshots.resolve("report-charts.png"), ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
+        if (Boolean.TRUE.equals(js.executeScript("var s = document.getElementById('family-seq_grad_rel_bias');"
+            + " if (!s) return false; window.scrollTo(0, s.offsetTop - 60); return true;"))) {
+          Files.write(screenshots.resolve("report-sequences.png"), ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
+        }
         js.executeScript("window.scrollTo(0, 0);");
       }
     }
@@ -139,6 +146,8 @@ public final class CheckReport {
     console("showing every chart");
     hoverShowsTheEstimator();
     console("hovering");
+    sequenceCharts();
+    console("the sequence charts");
     hidingASeriesRemovesIt();
     console("hiding a series");
     aFilterChangesThePoints();
@@ -182,16 +191,34 @@ public final class CheckReport {
 
   /** A known point (the first point of the first drawn series of a gradient chart): the real mouse over it. */
   private void hoverShowsTheEstimator() throws IOException {
+    String tip = hover("grad_rel_bias", false, "hovering a known point shows its estimator", List.of(),
+        screenshots == null ? null : "report-tooltip.png");
+    if (tip == null) fail("hovering a known point shows its estimator", "no chart with a point drawn");
+  }
+
+  /**
+   * The real mouse over a point of a chart of {@code family} (else of any chart): the first point
+   * of its first drawn series, or with {@code last} its last (the longest horizon, the highest KL).
+   * The check passes when the tooltip names the series' first estimator, its baseline, the exact
+   * value and every one of {@code mustSay}. Returns the tooltip's text, or null when no chart has a
+   * point.
+   */
+  private String hover(String family, boolean last, String what, List<String> mustSay, String screenshot)
+      throws IOException {
     @SuppressWarnings("unchecked")
     Map<String, Object> p = (Map<String, Object>) js.executeScript(
-        "var cs = window.klbench.charts.filter(function (c) { return c.chart && c.drawn > 0 && c.el.offsetParent; });"
-            + " var pick = cs.filter(function (c) { return c.family === 'grad_rel_bias'; })[0] || cs[0];"
+        "var family = arguments[0], last = arguments[1];"
+            + " var cs = window.klbench.charts.filter(function (c) { return c.chart && c.drawn > 0 && c.el.offsetParent; });"
+            + " if (cs.length === 0) return null;"
+            + " var pick = cs.filter(function (c) { return c.family === family; })[0] || cs[0];"
             + " var o = pick.chart.getOption(); var si = o.series.findIndex(function (s) { return s.data.length > 0; });"
-            + " var d = o.series[si].data[0]; var px = pick.chart.convertToPixel({seriesIndex: si}, d.value);"
+            + " var d = o.series[si].data[last ? o.series[si].data.length - 1 : 0];"
+            + " var px = pick.chart.convertToPixel({seriesIndex: si}, d.value);"
             + " var s = pick.fam.series[d.row[0]];"
             + " return {index: window.klbench.charts.indexOf(pick), x: px[0], y: px[1], w: pick.el.clientWidth,"
             + " h: pick.el.clientHeight, name: s.fullName, estimator: s.estimators[0], family: pick.family,"
-            + " group: String(pick.group)};");
+            + " group: String(pick.group), at: d.value[0]};", family, last);
+    if (p == null) return null;
     WebElement el = chartElement(((Number) p.get("index")).intValue());
     scrollTo(el);
     int dx = (int) Math.round(((Number) p.get("x")).doubleValue() - ((Number) p.get("w")).doubleValue() / 2);
@@ -207,15 +234,65 @@ public final class CheckReport {
       // no tooltip: reported below
     }
     String estimator = (String) p.get("estimator");
-    check(tip.contains(estimator) && tip.contains("baseline") && tip.contains("exact"),
-        "hovering a known point shows its estimator",
-        p.get("family") + "/" + p.get("group") + ", series " + p.get("name") + ": the tooltip says \""
-            + tip.replace('\n', ' ') + "\"");
-    if (screenshots != null) {
+    boolean says = true;
+    for (String m : mustSay) says &= tip.contains(m);
+    check(tip.contains(estimator) && tip.contains("baseline") && tip.contains("exact") && says, what,
+        p.get("family") + "/" + p.get("group") + ", series " + p.get("name") + " at x = " + p.get("at")
+            + ": the tooltip says \"" + tip.replace('\n', ' ') + "\"");
+    if (screenshot != null) {
       WebElement figure = el.findElement(By.xpath("./ancestor::figure[1]"));
-      Files.write(screenshots.resolve("report-tooltip.png"), figure.getScreenshotAs(OutputType.BYTES));
+      Files.write(screenshots.resolve(screenshot), figure.getScreenshotAs(OutputType.BYTES));
     }
     new Actions(driver).moveToElement(el, 0, -((Number) p.get("h")).intValue() / 2 + 2).perform();
+    return tip;
+  }
+
+  /**
+   * The charts against the horizon, when the report has them: they draw (with points at more than
+   * one horizon), a point at the longest horizon shows its estimator, context count and discount,
+   * and the contexts and discount filters change the points they draw.
+   */
+  private void sequenceCharts() throws IOException {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> seq = (Map<String, Object>) js.executeScript(
+        "var cs = window.klbench.charts.filter(function (c) { return c.fam.xDim === 'horizon' && c.el.offsetParent; });"
+            + " var xs = {}; var drawn = 0; var empty = [];"
+            + " cs.forEach(function (c) { drawn += c.drawn; if (!c.chart || c.drawn === 0) empty.push(c.family + '/' + c.group);"
+            + " if (c.chart) c.chart.getOption().series.forEach(function (s) { s.data.forEach(function (d) { xs[d.value[0]] = 1; }); }); });"
+            + " return {charts: cs.length, drawn: drawn, empty: empty.join(', '),"
+            + " horizons: Object.keys(xs).map(Number).sort(function (a, b) { return a - b; }).join(', ')};");
+    long charts = ((Number) seq.get("charts")).longValue();
+    if (charts == 0) {
+      System.out.println("--    no charts against the horizon: the results hold single tokens only");
+      return;
+    }
+    String horizons = (String) seq.get("horizons");
+    check(((String) seq.get("empty")).isEmpty() && horizons.contains(","), "the sequence charts draw",
+        charts + " charts against the horizon, " + seq.get("drawn") + " points at horizons " + horizons
+            + (((String) seq.get("empty")).isEmpty() ? "" : "; empty: " + seq.get("empty")));
+    hover("seq_grad_rel_bias", true, "hovering a point at the longest horizon shows its estimator",
+        List.of("contexts", "γ = "), screenshots == null ? null : "report-sequence-tooltip.png");
+    for (String filter : List.of("contexts", "discount")) {
+      List<WebElement> selects = driver.findElements(By.cssSelector("select[data-filter='" + filter + "']"));
+      if (selects.isEmpty() || !selects.get(0).isDisplayed()) {
+        System.out.println("--    no " + filter + " filter: one value in these results");
+        continue;
+      }
+      Select select = new Select(selects.get(0));
+      String was = select.getFirstSelectedOption().getText();
+      String before = signature("horizon");
+      long drawnBefore = drawn("horizon");
+      scrollTo(selects.get(0));
+      WebElement other = select.getOptions().get(select.getOptions().get(0).isSelected() ? 1 : 0);
+      String to = other.getText();
+      select.selectByVisibleText(to);
+      long drawnAfter = drawn("horizon");
+      boolean changed = !before.equals(signature("horizon"));
+      check(changed && drawnAfter > 0, "the " + filter + " filter changes the points of the sequence charts",
+          was + " → " + to + ": " + drawnBefore + " → " + drawnAfter + " points"
+              + (changed ? ", other values" : ", the same points"));
+      select.selectByVisibleText(was);
+    }
   }
 
   /** A click on a legend entry hides that series: its line and points go from the SVG. */
@@ -266,12 +343,17 @@ public final class CheckReport {
 
   /** Changing a filter (batch size, then sampling) changes the points the charts draw. */
   private void aFilterChangesThePoints() {
-    for (String filter : List.of("batch", "sampling", "kl")) {
+    for (String filter : List.of("batch", "sampling", "kl", "horizon")) {
       List<WebElement> selects = driver.findElements(By.cssSelector("select[data-filter='" + filter + "']"));
       if (selects.isEmpty() || !selects.get(0).isDisplayed()) continue;
       Select select = new Select(selects.get(0));
       List<WebElement> options = select.getOptions();
       if (options.size() < 2) continue;
+      if (options.size() == 2 && options.get(0).getAttribute("value").equals("all")) {
+        System.out.println("--    the " + filter + " filter has one value: \"" + options.get(0).getText()
+            + "\" is the same selection as \"" + options.get(1).getText() + "\"");
+        continue;
+      }
       String was = select.getFirstSelectedOption().getText();
       long before = drawn();
       String signature = signature();
@@ -348,14 +430,27 @@ public final class CheckReport {
   }
 
   private long drawn() {
-    return num("return window.klbench.charts.reduce(function (n, c) { return n + (c.chart ? c.drawn : 0); }, 0)");
+    return drawn(null);
   }
 
-  /** The drawn points' coordinates, all charts: tells two selections apart even when they draw as many points. */
+  /** The points drawn by the charts whose x axis is {@code xDim} (every chart when it is null). */
+  private long drawn(String xDim) {
+    return num("var x = arguments[0]; return window.klbench.charts.reduce(function (n, c) {"
+        + " return n + (c.chart && (x === null || c.fam.xDim === x) ? c.drawn : 0); }, 0)", xDim);
+  }
+
   private String signature() {
-    return String.valueOf(js.executeScript("return JSON.stringify(window.klbench.charts.filter(function (c) {"
-        + " return c.chart; }).map(function (c) { return c.chart.getOption().series.map(function (s) {"
-        + " return s.data.map(function (d) { return d.value; }); }); }))"));
+    return signature(null);
+  }
+
+  /**
+   * The drawn points' coordinates of the charts whose x axis is {@code xDim} (all charts when it is
+   * null): tells two selections apart even when they draw as many points.
+   */
+  private String signature(String xDim) {
+    return String.valueOf(js.executeScript("var x = arguments[0]; return JSON.stringify(window.klbench.charts.filter(function (c) {"
+        + " return c.chart && (x === null || c.fam.xDim === x); }).map(function (c) { return c.chart.getOption().series.map(function (s) {"
+        + " return s.data.map(function (d) { return d.value; }); }); }))", xDim));
   }
 
   private WebElement chartElement(int index) {
@@ -366,8 +461,8 @@ public final class CheckReport {
     js.executeScript("arguments[0].scrollIntoView({block: 'center'});", e);
   }
 
-  private long num(String script) {
-    Object v = js.executeScript(script);
+  private long num(String script, Object... args) {
+    Object v = js.executeScript(script, args);
     return v == null ? 0 : ((Number) v).longValue();
   }
 

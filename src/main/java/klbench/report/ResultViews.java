@@ -45,10 +45,13 @@ public final class ResultViews {
   public static final String LEADERBOARD = "leaderboard";
 
   /**
-   * The KL level of a row: KL(p‖q) rounded to 0.01 in log10, so that references solved for one
-   * target KL fall on one level; a KL of 0 (or none) is its own level.
+   * The KL level of a row: its KL per position, KL(p‖q) over a single token and KL(P‖Q) / T over
+   * responses of T tokens (what {@code target_kl} fixes: KL(P‖Q) = T · kl), rounded to 0.01 in
+   * log10, so that references solved for one target KL fall on one level whatever the horizon; a
+   * KL of 0 (or none) is its own level.
    */
-  public static final String KL_LEVEL = "CASE WHEN kl > 0 THEN pow(10, round(log10(kl), 2)) ELSE kl END";
+  public static final String KL_LEVEL =
+      "CASE WHEN kl > 0 THEN pow(10, round(log10(kl / coalesce(horizon, 1)), 2)) ELSE kl END";
 
   /** On-policy: the behaviour is the policy itself ({@code on_policy()}). */
   public static final String ON_POLICY = "coalesce(behaviour LIKE 'on_policy%', false)";
@@ -82,10 +85,15 @@ public final class ResultViews {
   /**
    * The rows the report is about: conformed to the result columns ({@link ResultColumns#conform}:
    * a column an older run did not write reads as null), restricted to one run when {@code runId}
-   * is not null, one row per {@code config_id} (the latest run's), with the derived columns.
+   * is not null, one row per {@code config_id} (the latest run's), with the derived columns. Rows
+   * of runs from before responses existed are single tokens: their {@code horizon}, {@code
+   * contexts} and {@code discount} read as 1, "1" and 1.0, as a run writes them today.
    */
   public static Dataset<Row> latest(Dataset<Row> results, String runId) {
-    Dataset<Row> rows = ResultColumns.conform(results);
+    Dataset<Row> rows = ResultColumns.conform(results)
+        .withColumn("horizon", coalesce(col("horizon"), lit(1)))
+        .withColumn("contexts", coalesce(col("contexts"), lit("1")))
+        .withColumn("discount", coalesce(col("discount"), lit(1.0)));
     if (runId != null) rows = rows.filter(col("run_id").equalTo(runId));
     return latestPerConfig(rows)
         .withColumn("kl_level", expr(KL_LEVEL))

@@ -228,6 +228,11 @@ class ReportTest {
     assertTrue(bar.contains("<option value=\"on\" selected>on-policy</option><option value=\"off\">off-policy</option>"), bar);
     assertTrue(bar.contains("<option value=\"all\" selected>all (mean)</option><option value=\"1\">1</option><option value=\"8\">8</option>"), bar);
     assertTrue(bar.contains("<label hidden>horizon"), bar);
+    // Single tokens: no sequence section, no contexts or discount filter, no horizon in the tables.
+    assertFalse(html.contains("id=\"sequences\"") || html.contains("#sequences"));
+    assertFalse(bar.contains("data-filter=\"contexts\"") || bar.contains("data-filter=\"discount\""), bar);
+    assertFalse(html.contains("data-horizon=") || html.contains("horizon T"));
+    assertFalse(filesOf(index.getParent()).stream().anyMatch(f -> f.contains("seq_")));
   }
 
   /**
@@ -509,7 +514,8 @@ class ReportTest {
     try (Stream<Path> s = Files.list(dir)) {
       files = s.filter(p -> p.toString().endsWith(".sql")).sorted().toList();
     }
-    assertEquals(List.of("baseline_gain.sql", "best_preset.sql", "inconsistent.sql", "off_policy_bias.sql", "runs.sql"),
+    assertEquals(List.of("baseline_gain.sql", "best_preset.sql", "inconsistent.sql", "off_policy_bias.sql", "runs.sql",
+            "sequence_bias.sql"),
         files.stream().map(p -> p.getFileName().toString()).toList());
     Map<String, List<Row>> out = new LinkedHashMap<>();
     for (Path f : files) out.put(f.getFileName().toString(), spark.sql(Files.readString(f)).collectAsList());
@@ -554,6 +560,17 @@ class ReportTest {
       assertEquals(8, (int) r.<Integer>getAs("batch_size"));
       double ratio = r.<Double>getAs("ratio_to_none");
       assertTrue(ratio > 0 && Double.isFinite(ratio), r.toString());
+    }
+
+    // sequence_bias: single tokens are horizon 1, contexts 1, γ = 1, with no future share: one line
+    // per feasible estimator and sampling.
+    List<Row> seq = out.get("sequence_bias.sql");
+    assertEquals(7 * 2, seq.size());
+    for (Row r : seq) {
+      assertEquals(1, (int) r.<Integer>getAs("horizon"));
+      assertEquals("1", r.getAs("contexts"));
+      assertEquals(1.0, r.<Double>getAs("discount"));
+      assertEquals(0.0, r.<Double>getAs("future_share"), 0.0, r.toString());
     }
 
     List<Row> runs = out.get("runs.sql");

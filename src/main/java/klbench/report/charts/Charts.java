@@ -171,9 +171,12 @@ public final class Charts {
    */
   public static Map<String, String> webStyle(int k) {
     Color c = PALETTE[k % PALETTE.length];
-    return Map.of("color", String.format("#%06x", c.getRGB() & 0xffffff),
-        "symbol", WEB_SYMBOLS[k % WEB_SYMBOLS.length],
-        "dash", WEB_DASHES[(k / PALETTE.length) % WEB_DASHES.length]);
+    // In this order, always: the chart data written are the same bytes from run to run.
+    Map<String, String> style = new java.util.LinkedHashMap<>();
+    style.put("color", String.format("#%06x", c.getRGB() & 0xffffff));
+    style.put("symbol", WEB_SYMBOLS[k % WEB_SYMBOLS.length]);
+    style.put("dash", WEB_DASHES[(k / PALETTE.length) % WEB_DASHES.length]);
+    return style;
   }
 
   /** ECharts' nearest equivalents of {@link #SHAPES}, in their order. */

@@ -7,24 +7,34 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * One family of charts of the report (one metric against the KL level or the batch size): its
- * series with every point under every filter of the page, and the groups of at most {@link
- * #MAX_SERIES} series that are drawn as small multiples. Written as JSON for the page's
+ * One family of charts of the report (one metric against the KL level, the batch size or the
+ * horizon): its series with every point under every filter of the page, and the groups of at most
+ * {@link #MAX_SERIES} series that are drawn as small multiples. Written as JSON for the page's
  * interactive charts ({@link PlotData}) and drawn as PNG per sampling and group ({@link Charts}).
  *
  * <p>A point carries the filter values it belongs to ({@link Point#kl}, {@link Point#sampling},
- * {@link Point#batch}, {@link Point#horizon}, as the page's filters spell them, {@value #ALL} for
- * a mean over every value of that filter); the page draws the points whose filter values are
- * those selected, and on the axis dimension every selected value. Nothing is averaged in the
- * browser.
+ * {@link Point#batch}, {@link Point#horizon}, and for the sequence charts {@link Point#contexts}
+ * and {@link Point#discount}, as the page's filters spell them, {@value #ALL} for a mean over every
+ * value of that filter); the page draws the points whose filter values are those selected, and on
+ * the axis dimension every selected value: all of them when the filter is at {@value #ALL}, or when
+ * it has no such option (the horizon, on the charts against the horizon). Nothing is averaged in
+ * the browser.
  *
- * @param xDim the filter the x axis shows: {@code kl} or {@code batch}
- * @param xBase 10 for KL levels, 2 for batch sizes (log axes)
+ * @param xDim the filter the x axis shows: {@code kl}, {@code batch} or {@code horizon}
+ * @param xBase 10 for KL levels, 2 for batch sizes and horizons (log axes)
  * @param floor values below are drawn at this floor (zero to rounding); the tooltip gives the value
  * @param valueNames what {@link Point#exact} and {@link Point#mc} are, for the tooltip
+ * @param klAll what a point over every KL level is ("mean", "geometric mean"), for the tooltip;
+ *     null for the page's default (the geometric mean of the batch-size charts)
  */
 public record Plot(String id, String title, String xLabel, String xDim, int xBase, String yLabel,
-    double floor, String valueNames, List<Series> series, List<Group> groups) {
+    double floor, String valueNames, List<Series> series, List<Group> groups, String klAll) {
+
+  /** A family whose points over every KL level, if any, are geometric means. */
+  public Plot(String id, String title, String xLabel, String xDim, int xBase, String yLabel, double floor,
+      String valueNames, List<Series> series, List<Group> groups) {
+    this(id, title, xLabel, xDim, xBase, yLabel, floor, valueNames, series, groups, null);
+  }
 
   /** No chart shows more series than this by default; the full set is one click away. */
   public static final int MAX_SERIES = 8;
@@ -42,9 +52,17 @@ public record Plot(String id, String title, String xLabel, String xDim, int xBas
   /**
    * One point: (x, y) with the exact and Monte Carlo values behind y (null where there is none),
    * {@code se} the standard error of the Monte Carlo value, {@code configs} the rows averaged.
+   * {@code contexts} and {@code discount} are null on the charts that do not filter by them.
    */
   public record Point(double x, double y, Double exact, Double mc, Double se, long configs, String kl,
-      String sampling, String batch, String horizon) {}
+      String sampling, String batch, String horizon, String contexts, String discount) {
+
+    /** A point of a chart that does not filter by contexts or discount. */
+    public Point(double x, double y, Double exact, Double mc, Double se, long configs, String kl, String sampling,
+        String batch, String horizon) {
+      this(x, y, exact, mc, se, configs, kl, sampling, batch, horizon, null, null);
+    }
+  }
 
   /** A small multiple: a name and the indices of its series in {@link #series}. */
   public record Group(String name, List<Integer> series) {}

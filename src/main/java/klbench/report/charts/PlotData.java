@@ -22,9 +22,11 @@ import java.util.List;
  */
 public final class PlotData {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** The columns of a point row, in order. */
+  /** The columns of a point row, in order; {@link #SEQUENCE_COLUMNS} follow on the families that have them. */
   public static final List<String> COLUMNS =
       List.of("series", "x", "y", "exact", "mc", "se", "configs", "kl", "sampling", "batch", "horizon");
+  /** The filters of the sequence charts only: written when some point of the family has them. */
+  public static final List<String> SEQUENCE_COLUMNS = List.of("contexts", "discount");
 
   private PlotData() {}
 
@@ -48,6 +50,7 @@ public final class PlotData {
     o.put("yLabel", plot.yLabel());
     o.put("floor", plot.floor());
     o.put("valueNames", plot.valueNames());
+    if (plot.klAll() != null) o.put("klAll", plot.klAll());
     ArrayNode series = o.putArray("series");
     for (Plot.Series s : plot.series()) {
       ObjectNode n = series.addObject();
@@ -68,8 +71,11 @@ public final class PlotData {
       n.put("yLog", yLog(plot, g.series()));
     }
     o.put("allYLog", yLog(plot, java.util.stream.IntStream.range(0, plot.series().size()).boxed().toList()));
+    boolean sequence = plot.series().stream().flatMap(s -> s.points().stream())
+        .anyMatch(p -> p.contexts() != null || p.discount() != null);
     ArrayNode columns = o.putArray("columns");
     COLUMNS.forEach(columns::add);
+    if (sequence) SEQUENCE_COLUMNS.forEach(columns::add);
     ArrayNode points = o.putArray("points");
     for (int i = 0; i < plot.series().size(); i++) {
       for (Plot.Point p : plot.series().get(i).points()) {
@@ -85,6 +91,10 @@ public final class PlotData {
         row.add(p.sampling());
         row.add(p.batch());
         row.add(p.horizon());
+        if (sequence) {
+          row.add(p.contexts());
+          row.add(p.discount());
+        }
       }
     }
     return o;

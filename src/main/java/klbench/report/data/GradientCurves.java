@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.expr;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -40,20 +41,14 @@ public record GradientCurves(boolean onPolicy, boolean baselineNone, List<Point>
     boolean hasNone = (onPolicy ? facts.onPolicyNone() : facts.offPolicyNone()) > 0;
     Dataset<Row> chosen = hasNone ? mode.filter(col("baseline").equalTo("none")) : mode;
     List<Point> points = new ArrayList<>();
+    List<Column> aggs = new ArrayList<>(Derived.relBiasMeans());
+    aggs.addAll(Derived.oneMinusCosMeans("cos_g", "grad_cos", "one_minus_cos"));
+    aggs.addAll(Derived.oneMinusCosMeans("cos_fwd", "grad_cos_fwd", "one_minus_cos_fwd"));
+    aggs.addAll(List.of(expr("count(cos_g)").as("with_cos"), expr("count(*)").as("n"),
+        expr("array_sort(collect_set(estimator))").as("estimators")));
     for (Row r : Derived.eachAndAll(chosen,
             List.of("horizon", "kl_level", "value_fn", "rule", "clamp_log_ratio", "clamp_value", "ratio_clip"),
-            "batch_size",
-            expr("avg(grad_rel_bias)").as("rel_bias"),
-            expr("avg(grad_bias_norm_exact / grad_norm)").as("rel_bias_exact"),
-            expr("avg(grad_bias_norm_mc / grad_norm)").as("rel_bias_mc"),
-            expr("avg(1 - cos_g)").as("one_minus_cos"),
-            expr("avg(1 - grad_cos_exact)").as("one_minus_cos_exact"),
-            expr("avg(1 - grad_cos_mc)").as("one_minus_cos_mc"),
-            expr("avg(1 - cos_fwd)").as("one_minus_cos_fwd"),
-            expr("avg(1 - grad_cos_fwd_exact)").as("one_minus_cos_fwd_exact"),
-            expr("avg(1 - grad_cos_fwd_mc)").as("one_minus_cos_fwd_mc"),
-            expr("count(cos_g)").as("with_cos"), expr("count(*)").as("n"),
-            expr("array_sort(collect_set(estimator))").as("estimators"))
+            List.of("batch_size"), aggs)
         .collectAsList()) {
       points.add(new Point(i(r, "horizon"), d(r, "kl_level"), s(r, "value_fn"), s(r, "rule"),
           d(r, "clamp_log_ratio"), d(r, "clamp_value"), d(r, "ratio_clip"), i(r, "batch_size"), d(r, "rel_bias"),

@@ -1,6 +1,7 @@
 package klbench.report.data;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import klbench.core.Baseline;
@@ -40,6 +41,28 @@ public final class Labels {
   /** A number as written in labels and prose: 20, not 20.0. */
   public static String plain(double v) {
     return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  /**
+   * Context counts (the grid's {@code contexts}: a number, or "tree") in reading order: by number,
+   * "tree" (every prefix its own context) last.
+   */
+  public static final Comparator<String> CONTEXTS = Comparator.comparingDouble(Labels::contextsRank)
+      .thenComparing(Comparator.naturalOrder());
+
+  private static double contextsRank(String contexts) {
+    try {
+      return Double.parseDouble(contexts);
+    } catch (NumberFormatException e) {
+      return Double.POSITIVE_INFINITY;
+    }
+  }
+
+  /** {@code contexts} sorted by {@link #CONTEXTS}. */
+  public static List<String> contextsOrder(List<String> contexts) {
+    List<String> out = new ArrayList<>(contexts);
+    out.sort(CONTEXTS);
+    return out;
   }
 
   /** Baselines in a reading order: const(c) by c with none at c = 0, then loo, oracle. */

@@ -5,23 +5,30 @@ import klbench.report.ranking.Answer;
 import klbench.report.ranking.Entry;
 import klbench.report.ranking.Ranking;
 
-/** The answer box: per leaderboard table, the estimator to use and why ({@link Ranking#answers}). */
+/**
+ * The answer box: per leaderboard table (KL level, sampling, batch size, and over responses the
+ * horizon), the estimator to use and why ({@link Ranking#answers}).
+ */
 final class AnswerSection {
   private AnswerSection() {}
 
-  static String html(List<Answer> answers) {
+  /** {@code sequences}: the results hold responses of more than one token; each line then names its horizon. */
+  static String html(List<Answer> answers, boolean sequences) {
     StringBuilder answerBox = new StringBuilder();
     answerBox.append("<section class=\"answer\" id=\"answer\"><h2>Answer: which gradient estimator to use</h2>\n"
-        + "<p>For each KL level and batch size: the estimator (with its baseline) of lowest gradient "
+        + "<p>For each KL level" + (sequences ? ", horizon" : "") + " and batch size: the estimator (with its baseline) of lowest gradient "
         + "relative RMSE among the unbiased-ish ones (mean relative bias ≤ ")
         .append(Html.pct(Ranking.UNBIASED_ISH)).append("), and why.</p>\n");
-    answerBox.append("<table class=\"plain answers\"><thead><tr><th>KL(p‖q)</th><th>sampling</th><th>B</th>"
+    answerBox.append("<table class=\"plain answers\"><thead><tr><th>")
+        .append(sequences ? "KL per position" : "KL(p‖q)").append("</th><th>sampling</th>")
+        .append(sequences ? "<th>horizon T</th>" : "").append("<th>B</th>"
         + "<th>use</th><th>rel. RMSE</th><th>why</th></tr></thead><tbody>\n");
     for (Answer a : answers) {
       Entry b = a.best();
       answerBox.append("<tr><td class=\"n\">").append(Html.kl(a.board().klLevel())).append("</td><td>")
-          .append(a.board().onPolicy() ? "on-policy" : "off-policy").append("</td><td class=\"n\">")
-          .append(a.board().batchSize()).append("</td>");
+          .append(a.board().onPolicy() ? "on-policy" : "off-policy").append("</td><td class=\"n\">");
+      if (sequences) answerBox.append(a.board().horizon()).append("</td><td class=\"n\">");
+      answerBox.append(a.board().batchSize()).append("</td>");
       if (b == null) {
         Entry low = a.lowest();
         answerBox.append("<td><em>none unbiased-ish</em></td><td class=\"n\">").append(Html.NONE)
@@ -62,12 +69,18 @@ final class AnswerSection {
       answerBox.append("</td></tr>\n");
     }
     answerBox.append("</tbody></table>\n<p class=\"caption\">Relative RMSE is √E‖ĝ<sub>B</sub> − G‖² / ‖G‖, "
-        + "averaged over the configurations at this level (vocabulary sizes, policies, behaviours): "
+        + "averaged over the configurations at this level (vocabulary sizes, policies, behaviours"
+        + (sequences ? ", context counts" : "") + "): "
         + "1 is what a zero gradient scores, so above 1 one batch's gradient is mostly noise (only averaging "
         + "over many steps makes it useful). Only estimators with relative bias below " + Html.num(Ranking.COMPARABLE)
         + " are named as alternatives: one further from G in expectation (an estimator with E[ĝ] = 0 has "
         + "relative bias 1) is no KL gradient, however low its error. The full ranking is in the "
-        + "leaderboards below.</p>\n</section>\n");
+        + "leaderboards below.</p>\n"
+        + (sequences ? "<p class=\"caption\">Over responses of T tokens, G is G<sub>seq</sub> = ∇KL(P‖Q), the "
+            + "gradient of the KL between whole responses, and the KL level is KL(P‖Q) / T, the mean KL per "
+            + "position. An estimator with a discount γ &lt; 1 is named with it: the targets are undiscounted, so "
+            + "γ is a choice whose bias the ranking weighs like any other.</p>\n" : "")
+        + "</section>\n");
     return answerBox.toString();
   }
 

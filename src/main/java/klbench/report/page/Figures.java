@@ -26,6 +26,16 @@ final class Figures {
   final Map<String, Integer> valueStyles = new LinkedHashMap<>();
   final Map<String, Integer> gradStyles = new LinkedHashMap<>();
   final Map<String, Integer> baselineStyles = new LinkedHashMap<>();
+  final Map<String, Integer> contextsStyles = new LinkedHashMap<>();
+  /**
+   * The x axis of the charts against the KL level: KL(p‖q), or over responses the KL per position
+   * that the KL level is ({@code klbench.report.ResultViews#KL_LEVEL}).
+   */
+  String klAxis = KL_AXIS;
+
+  static final String KL_AXIS = "KL(p‖q) [nats]";
+  static final String KL_AXIS_PER_POSITION = "KL per position, KL(P‖Q) / T [nats]";
+
   /** The data scripts written, in order. */
   final List<String> scripts = new ArrayList<>();
   /** Every filter value some point has, per filter: the options of the page's filters. */
@@ -52,6 +62,8 @@ final class Figures {
         filterValues.computeIfAbsent("sampling", k -> new TreeSet<>()).add(p.sampling());
         if (!p.batch().equals(Plot.ALL)) filterValues.computeIfAbsent("batch", k -> new TreeSet<>()).add(p.batch());
         filterValues.computeIfAbsent("horizon", k -> new TreeSet<>()).add(p.horizon());
+        if (p.contexts() != null) filterValues.computeIfAbsent("contexts", k -> new TreeSet<>()).add(p.contexts());
+        if (p.discount() != null) filterValues.computeIfAbsent("discount", k -> new TreeSet<>()).add(p.discount());
       }
     }
     StringBuilder b = new StringBuilder();
@@ -115,6 +127,11 @@ final class Figures {
   /** A batch size as the page's filter and the chart data spell it ({@link Plot#ALL} for null: every size). */
   static String batchKey(Integer batchSize) {
     return batchSize == null ? Plot.ALL : Integer.toString(batchSize);
+  }
+
+  /** A discount γ as the page's filter and the chart data spell it. */
+  static String discountKey(double discount) {
+    return Double.toString(discount);
   }
 
   static String samplingKey(boolean onPolicy) {

@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import klbench.report.charts.Plot;
+import klbench.report.data.Labels;
 
 /**
  * The filters of the interactive charts: KL level, sampling, batch size and horizon, with the
- * values the charts' points have. A filter with one value only (the horizon of token-level
- * results) is hidden. The page's script ({@code report.js}) reads them.
+ * values the charts' points have, and when the page has charts against the horizon, their context
+ * count and discount. A filter with one value only (the horizon of token-level results) is hidden.
+ * The page's script ({@code report.js}) reads them.
  */
 final class FilterBar {
   private FilterBar() {}
@@ -25,6 +27,19 @@ final class FilterBar {
     b.append(select("batch", "batch size B", true, numeric(values.get("batch")), v -> v, "all (mean)", null));
     List<String> horizons = numeric(values.get("horizon"));
     b.append(select("horizon", "horizon", horizons.size() > 1, horizons, v -> v, null, null));
+    // The sequence charts' own filters: the most future-dependent context count (its effects are
+    // the largest) and the undiscounted targets' own γ = 1 first.
+    if (values.containsKey("contexts")) {
+      List<String> contexts = Labels.contextsOrder(List.copyOf(values.get("contexts")));
+      b.append(select("contexts", "contexts", contexts.size() > 1, contexts,
+          v -> v.equals("tree") ? "tree" : v, null, contexts.get(contexts.size() - 1)));
+    }
+    if (values.containsKey("discount")) {
+      List<String> discounts = numeric(values.get("discount"));
+      java.util.Collections.reverse(discounts);
+      b.append(select("discount", "discount γ", discounts.size() > 1, discounts,
+          v -> Labels.plain(Double.parseDouble(v)), null, null));
+    }
     b.append("<span class=\"hint\">Hover a point for its numbers; click a legend entry to hide it, a line to show it "
         + "alone (\"all\" brings the rest back); scroll or drag a box (toolbox) to zoom.</span></div>\n");
     return b.toString();

@@ -2,10 +2,7 @@ package klbench.report.page;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 import java.util.function.Function;
 import klbench.report.charts.Charts;
 import klbench.report.charts.Plot;
@@ -91,27 +88,20 @@ final class GradientSection {
   private static Plot plot(List<GradientCurves> modes, Figures figures, String id, String title, String yLabel,
       String valueNames, Function<GradientCurves.Point, Double> y, Function<GradientCurves.Point, Double> exact,
       Function<GradientCurves.Point, Double> mc) {
-    Map<String, List<Plot.Point>> points = new LinkedHashMap<>();
-    Map<String, String> groupOf = new LinkedHashMap<>();
-    Map<String, TreeSet<String>> estimators = new LinkedHashMap<>();
+    SeriesSet set = new SeriesSet();
     for (GradientCurves curves : modes) {
       for (GradientCurves.Point p : curves.points()) {
-        String label = label(p);
-        groupOf.putIfAbsent(label, String.valueOf(p.valueFn()));
-        List<Plot.Point> list = points.computeIfAbsent(label, k -> new ArrayList<>());
-        estimators.computeIfAbsent(label, k -> new TreeSet<>()).addAll(p.estimators());
-        if (p.klLevel() == null || y.apply(p) == null) continue;
-        list.add(new Plot.Point(p.klLevel(), y.apply(p), exact.apply(p), mc.apply(p), null, p.rows(),
-            Figures.klKey(p.klLevel()), Figures.samplingKey(curves.onPolicy()), Figures.batchKey(p.batchSize()),
-            Integer.toString(p.horizon())));
+        boolean drawn = p.klLevel() != null && y.apply(p) != null;
+        set.add(label(p), String.valueOf(p.valueFn()), p.estimators(), !drawn ? null
+            : new Plot.Point(p.klLevel(), y.apply(p), exact.apply(p), mc.apply(p), null, p.rows(),
+                Figures.klKey(p.klLevel()), Figures.samplingKey(curves.onPolicy()), Figures.batchKey(p.batchSize()),
+                Integer.toString(p.horizon())));
       }
     }
     // Series in the order of the PNG legends before: value function, rule, clamps (on-policy first seen).
-    List<Plot.Series> series = new ArrayList<>();
     String baseline = modes.stream().allMatch(GradientCurves::baselineNone) ? "none" : baselines(modes);
-    points.forEach((label, list) -> series.add(new Plot.Series(label, label, groupOf.get(label),
-        Figures.style(figures.gradStyles, label), List.copyOf(estimators.get(label)), baseline, list)));
-    return new Plot(id, title, "KL(p‖q) [nats]", "kl", 10, yLabel, Labels.ZERO_TO_ROUNDING, valueNames, series,
+    List<Plot.Series> series = set.series(figures.gradStyles, baseline);
+    return new Plot(id, title, figures.klAxis, "kl", 10, yLabel, Labels.ZERO_TO_ROUNDING, valueNames, series,
         Plot.groups(series, true));
   }
 

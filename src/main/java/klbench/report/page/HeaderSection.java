@@ -9,7 +9,8 @@ import klbench.report.data.RunsIncluded;
 final class HeaderSection {
   private HeaderSection() {}
 
-  static String html(RunsIncluded runs, String runId, long total, long feasible) {
+  /** {@code sequences}: the page has its sequence section (results with horizons above 1). */
+  static String html(RunsIncluded runs, String runId, long total, long feasible, boolean sequences) {
     StringBuilder header = new StringBuilder();
     header.append("<header><h1>klbench report</h1>\n<p class=\"meta\">")
         .append(total).append(" result rows (").append(feasible).append(" with numbers, ")
@@ -19,6 +20,7 @@ final class HeaderSection {
         .append(". Generated ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(".</p>\n");
     header.append("<nav><a href=\"#answer\">Answer</a> · <a href=\"#how\">How to read this</a> · "
         + "<a href=\"#value\">Value</a> · <a href=\"#gradient\">Gradient bias and direction</a> · "
+        + (sequences ? "<a href=\"#sequences\">Sequences</a> · " : "")
         + "<a href=\"#batch\">Error against batch size</a> · <a href=\"#leaderboard\">Leaderboards</a> · "
         + "<a href=\"#inconsistent\">Monte Carlo vs exact</a> · <a href=\"#infeasible\">Infeasible</a></nav>\n");
     header.append("<details><summary>Runs included (").append(runs.runs().size()).append(")</summary>\n<table class=\"plain\"><thead><tr>"

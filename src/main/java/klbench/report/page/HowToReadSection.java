@@ -7,7 +7,8 @@ import klbench.report.data.Labels;
 final class HowToReadSection {
   private HowToReadSection() {}
 
-  static String html() {
+  /** {@code sequences}: the results hold responses of more than one token, which get a paragraph of their own. */
+  static String html(boolean sequences) {
     return "<section id=\"how\"><h2>How to read this</h2><ul>\n"
         + "<li><b>Target.</b> A KL penalty wants the gradient G = ∇<sub>θ</sub> KL(p‖q) of the reverse KL, "
         + "with p = softmax(θ) the policy and q the reference. Each configuration draws batches of B tokens "
@@ -34,6 +35,18 @@ final class HowToReadSection {
         + "the leave-one-out baseline (loo), no bias share when the error is 0.</li>\n"
         + "<li>Estimator names are those of the grid file: <code>value/rule</code> or a framework preset "
         + "(<span class=\"tag\">preset</span>); a baseline other than none is written after a +.</li>\n"
+        + (sequences ? SEQUENCES : "")
         + "</ul></section>\n";
   }
+
+  private static final String SEQUENCES = "<li><b>Responses</b> (horizon T &gt; 1): the policy draws T tokens, each from "
+      + "a distribution that depends on the tokens before it. G is then G<sub>seq</sub> = ∇KL(P‖Q), the gradient "
+      + "of the KL between whole responses; G<sub>pos</sub>, the sum of each position's own gradient on the "
+      + "policy's contexts, is what a per-token term that sees no future token can follow; G<sub>fwd</sub> is "
+      + "G<sub>seq_fwd</sub> = ∇KL(Q‖P). The <b>future share</b> ‖G<sub>seq</sub> − G<sub>pos</sub>‖ / "
+      + "‖G<sub>seq</sub>‖ is the part of G<sub>seq</sub> that flows through the tokens after a position. "
+      + "<b>contexts</b> is how many pasts a position tells apart (1: the future does not depend on the present; "
+      + "tree: every prefix is its own context); <b>γ</b> discounts future values in the reward rules. The KL "
+      + "level is KL(P‖Q) / T, the mean KL per position; the value metrics are about the response's summed "
+      + "estimate against KL(P‖Q). Horizon 1 is the single-token case.</li>\n";
 }

@@ -10,23 +10,25 @@ import klbench.report.data.Leaderboard;
 import klbench.report.ranking.Board;
 import klbench.report.ranking.Entry;
 
-/** "Leaderboards": one ranked table per KL level, sampling and batch size. */
+/** "Leaderboards": one ranked table per KL level, sampling and batch size (and horizon, over responses). */
 final class LeaderboardSection {
   private LeaderboardSection() {}
 
   /** Rows shown per leaderboard table; the rest are counted. */
   static final int LEADERBOARD_ROWS = 30;
 
-  static String html(Map<Board, List<Entry>> boards, List<Leaderboard.Replicates> replicates) {
+  /** {@code sequences}: the results hold responses of more than one token; each table then names its horizon. */
+  static String html(Map<Board, List<Entry>> boards, List<Leaderboard.Replicates> replicates, boolean sequences) {
     Map<String, String> over = new LinkedHashMap<>();
     for (Leaderboard.Replicates r : replicates) {
-      over.put(r.klLevel() + "|" + r.onPolicy(),
+      over.put(r.klLevel() + "|" + r.onPolicy() + "|" + r.horizon(),
           "V ∈ {" + join(r.vocabSizes()) + "}; p ∈ {" + join(r.policies()) + "}; q ∈ {" + join(r.references())
-              + "}; μ ∈ {" + join(r.behaviours()) + "}");
+              + "}; μ ∈ {" + join(r.behaviours()) + "}" + (sequences ? "; contexts ∈ {" + join(r.contexts()) + "}" : ""));
     }
     StringBuilder body = new StringBuilder();
     body.append("<section id=\"leaderboard\"><h2>Leaderboards: estimators and presets side by side</h2>\n"
-        + "<p class=\"caption\">One table per KL level, sampling and batch size, ordered by mean relative RMSE "
+        + "<p class=\"caption\">One table per KL level, sampling" + (sequences ? ", horizon" : "")
+        + " and batch size, ordered by mean relative RMSE "
         + "of the gradient (lowest first). Bias²/variance: shares of the squared error "
         + "(grad_bias_norm² and grad_var over their sum). Relative RMSE is also shown from the exact "
         + "formulas and from the simulation (± standard error from grad_mse_se). "
@@ -37,14 +39,17 @@ final class LeaderboardSection {
       Board key = b.getKey();
       if (currentKl == null || currentKl != key.klLevel()) {
         currentKl = key.klLevel();
-        body.append("<h3>KL(p‖q) = ").append(Html.kl(currentKl)).append(" nats</h3>\n");
+        body.append(sequences ? "<h3>KL per position = " : "<h3>KL(p‖q) = ").append(Html.kl(currentKl))
+            .append(" nats</h3>\n");
       }
-      body.append("<h4>").append(key.onPolicy() ? "on-policy" : "off-policy").append(", B = ")
+      body.append("<h4>").append(key.onPolicy() ? "on-policy" : "off-policy")
+          .append(sequences ? ", horizon T = " + key.horizon() : "").append(", B = ")
           .append(key.batchSize()).append("</h4>\n<p class=\"caption\">Mean over ")
-          .append(Html.esc(over.getOrDefault(key.klLevel() + "|" + key.onPolicy(), "")))
+          .append(Html.esc(over.getOrDefault(key.klLevel() + "|" + key.onPolicy() + "|" + key.horizon(), "")))
           .append(".</p>\n");
       body.append("<table class=\"data leaderboard\" data-kl=\"").append(key.klLevel())
-          .append("\" data-mode=\"").append(key.onPolicy() ? "on" : "off").append("\" data-batch=\"")
+          .append("\" data-mode=\"").append(key.onPolicy() ? "on" : "off")
+          .append(sequences ? "\" data-horizon=\"" + key.horizon() : "").append("\" data-batch=\"")
           .append(key.batchSize()).append("\"><thead><tr><th>#</th><th>estimator</th><th>baseline</th>"
               + "<th>rel. RMSE</th><th>bias²</th><th>variance</th><th>rel. bias</th><th>cos G</th>"
               + "<th>cos G<sub>fwd</sub></th><th>rel. RMSE exact</th><th>rel. RMSE MC ± se</th>"
@@ -55,7 +60,9 @@ final class LeaderboardSection {
         boolean bad = e.inconsistent() > 0;
         body.append("<tr").append(bad ? " class=\"inconsistent\"" : "").append(" data-estimator=\"")
             .append(Html.esc(e.estimator())).append("\" data-baseline=\"").append(Html.esc(e.baseline()))
-            .append("\"><td class=\"n\">").append(i + 1).append("</td><td>").append(Html.esc(e.estimator()))
+            .append(e.discount() == 1.0 ? "" : "\" data-discount=\"" + e.discount())
+            .append("\"><td class=\"n\">").append(i + 1).append("</td><td>")
+            .append(Html.esc(e.estimatorName()))
             .append(e.preset() ? " <span class=\"tag\">preset</span>" : "").append("</td><td>")
             .append(Html.esc(e.baseline())).append("</td><td class=\"n\"><b>").append(Html.num(e.relRmse()))
             .append("</b></td><td class=\"n\">").append(Html.pct(e.biasShare()))

@@ -13,6 +13,7 @@ import klbench.report.data.InconsistentRows;
 import klbench.report.data.InfeasibleGroups;
 import klbench.report.data.Leaderboard;
 import klbench.report.data.RunsIncluded;
+import klbench.report.data.SequenceCurves;
 import klbench.report.data.ValueCurves;
 import klbench.report.ranking.Board;
 import klbench.report.ranking.Entry;
@@ -22,7 +23,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * The page {@code index.html}, assembled from its sections in reading order: header, answer box,
- * how to read, value, gradient, batch size, leaderboards, inconsistent rows, infeasible rows. Each
+ * how to read, value, gradient, sequences (only for results with responses of more than one
+ * token), batch size, leaderboards, inconsistent rows, infeasible rows. Each
  * section is one class of this package, fed by one aggregate of {@code klbench.report.data}; the
  * style sheet is the resource {@code report.css} beside this class, inlined into the page.
  *
@@ -59,17 +61,20 @@ public final class Page {
     try {
       long total = latest.count();
       Facts facts = Facts.of(feasible);
-      header = HeaderSection.html(RunsIncluded.of(read, latest), runId, total, facts.rows());
+      boolean sequences = facts.sequences();
+      header = HeaderSection.html(RunsIncluded.of(read, latest), runId, total, facts.rows(), sequences);
       if (facts.rows() > 0) {
         Map<Board, List<Entry>> boards = Leaderboard.boards(Leaderboard.of(feasible));
-        answerBox = AnswerSection.html(Ranking.answers(boards));
-        body.append(HowToReadSection.html());
+        answerBox = AnswerSection.html(Ranking.answers(boards), sequences);
+        body.append(HowToReadSection.html(sequences));
+        if (sequences) figures.klAxis = Figures.KL_AXIS_PER_POSITION;
         StringBuilder charts = new StringBuilder();
         charts.append(ValueSection.html(ValueCurves.of(feasible), figures));
         List<GradientCurves> modes = new ArrayList<>();
         if (facts.onPolicy() > 0) modes.add(GradientCurves.of(feasible, facts, true));
         if (facts.offPolicy() > 0) modes.add(GradientCurves.of(feasible, facts, false));
         charts.append(GradientSection.html(modes, figures));
+        if (sequences) charts.append(SequenceSection.html(SequenceCurves.of(feasible, facts), figures));
         charts.append(BatchSection.html(facts.batchSizes() < 2 ? null : BatchCurves.of(feasible), figures));
         if (!figures.scripts.isEmpty()) {
           body.append(FilterBar.html(figures.filterValues, facts.onPolicy() > 0));
@@ -79,11 +84,11 @@ public final class Page {
           scripts = s.append("<script src=\"" + Assets.SCRIPT + "\"></script>\n").toString();
         }
         body.append(charts);
-        body.append(LeaderboardSection.html(boards, Leaderboard.replicates(feasible)));
+        body.append(LeaderboardSection.html(boards, Leaderboard.replicates(feasible), sequences));
         body.append(InconsistentSection.html(InconsistentRows.of(feasible, LIST_ROWS)));
       } else {
         answerBox = AnswerSection.nothingToCompare();
-        body.append(HowToReadSection.html());
+        body.append(HowToReadSection.html(false));
       }
       body.append(InfeasibleSection.html(InfeasibleGroups.of(infeasible, LIST_ROWS + 1)));
     } finally {

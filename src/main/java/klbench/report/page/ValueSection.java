@@ -2,10 +2,7 @@ package klbench.report.page;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 import java.util.function.Function;
 import klbench.core.Consistency;
 import klbench.report.charts.Charts;
@@ -73,24 +70,17 @@ final class ValueSection {
   private static Plot plot(List<ValueCurves.Point> agg, Figures figures, String id, String title, String yLabel,
       String valueNames, Function<ValueCurves.Point, Double> y, Function<ValueCurves.Point, Double> exact,
       Function<ValueCurves.Point, Double> mc, Function<ValueCurves.Point, Double> se) {
-    Map<String, List<Plot.Point>> points = new LinkedHashMap<>();
-    Map<String, String> groupOf = new LinkedHashMap<>();
-    Map<String, TreeSet<String>> estimators = new LinkedHashMap<>();
+    SeriesSet set = new SeriesSet();
     for (ValueCurves.Point p : agg) {
-      String label = Labels.value(p.valueFn(), p.clampLogRatio(), p.clampValue());
-      groupOf.putIfAbsent(label, String.valueOf(p.valueFn()));
-      List<Plot.Point> list = points.computeIfAbsent(label, k -> new ArrayList<>());
-      estimators.computeIfAbsent(label, k -> new TreeSet<>()).addAll(p.estimators());
-      if (p.klLevel() == null || y.apply(p) == null) continue;
-      list.add(new Plot.Point(p.klLevel(), y.apply(p), exact.apply(p), mc.apply(p), se.apply(p), p.triples(),
-          Figures.klKey(p.klLevel()), Figures.samplingKey(p.onPolicy()), Figures.batchKey(p.batchSize()),
-          Integer.toString(p.horizon())));
+      boolean drawn = p.klLevel() != null && y.apply(p) != null;
+      set.add(Labels.value(p.valueFn(), p.clampLogRatio(), p.clampValue()), String.valueOf(p.valueFn()),
+          p.estimators(), !drawn ? null
+              : new Plot.Point(p.klLevel(), y.apply(p), exact.apply(p), mc.apply(p), se.apply(p), p.triples(),
+                  Figures.klKey(p.klLevel()), Figures.samplingKey(p.onPolicy()), Figures.batchKey(p.batchSize()),
+                  Integer.toString(p.horizon())));
     }
-    List<Plot.Series> series = new ArrayList<>();
-    points.forEach((label, list) -> series.add(new Plot.Series(label, label, groupOf.get(label),
-        Figures.style(figures.valueStyles, label), List.copyOf(estimators.get(label)),
-        "any (the value does not depend on it)", list)));
-    return new Plot(id, title, "KL(p‖q) [nats]", "kl", 10, yLabel, Labels.ZERO_TO_ROUNDING, valueNames,
+    List<Plot.Series> series = set.series(figures.valueStyles, "any (the value does not depend on it)");
+    return new Plot(id, title, figures.klAxis, "kl", 10, yLabel, Labels.ZERO_TO_ROUNDING, valueNames,
         series, Plot.groups(series, true));
   }
 

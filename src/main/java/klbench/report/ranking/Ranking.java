@@ -51,14 +51,22 @@ public final class Ranking {
 
   private Ranking() {}
 
-  /** The order within one table: {@code rank_key} (see {@link #RANK_KEY}) ascending, nulls last, then the names. */
+  /**
+   * The order within one table: {@code rank_key} (see {@link #RANK_KEY}) ascending, nulls last,
+   * then the names (estimator, discount from 1 down, baseline).
+   */
   public static Column[] withinTable() {
-    return new Column[] {col("rank_key").asc_nulls_last(), col("estimator"), col("baseline")};
+    return new Column[] {col("rank_key").asc_nulls_last(), col("estimator"), col("discount").desc(), col("baseline")};
   }
 
-  /** The order of the tables: KL level, on-policy first, batch size. */
+  /** The order of the tables: KL level, on-policy first, horizon, batch size. */
   public static Column[] tables() {
-    return new Column[] {col("kl_level"), col("on_policy").desc(), col("batch_size")};
+    return new Column[] {col("kl_level"), col("on_policy").desc(), col("horizon"), col("batch_size")};
+  }
+
+  /** The columns that make one table: those of {@link #tables}. */
+  public static Column[] tableKeys() {
+    return new Column[] {col("kl_level"), col("on_policy"), col("horizon"), col("batch_size")};
   }
 
   /** The answer of each table, for the tables (in ranking order, see {@link #withinTable}) that have one. */

@@ -8,7 +8,7 @@
 (function () {
   'use strict';
   var DATA = window.KLBENCH_DATA || {};
-  var DIMS = ['kl', 'sampling', 'batch', 'horizon'];
+  var DIMS = ['kl', 'sampling', 'batch', 'horizon', 'contexts', 'discount'];
   var charts = [];
   window.klbench = { charts: charts, ready: false };
 
@@ -37,15 +37,26 @@
     return fam.columns.indexOf(name);
   }
 
-  /** A point is drawn when each of its filter values is the one selected; on the x axis, any when "all" is. */
+  /** True when the filter of dimension d offers "all" (every value, or a mean over them). */
+  function hasAll(d) {
+    return document.querySelector('select[data-filter="' + d + '"] option[value="all"]') !== null;
+  }
+
+  /**
+   * A point is drawn when each of its filter values is the one selected (filters of dimensions the
+   * family does not have, e.g. contexts on the token-level charts, do not apply). On the x axis, any
+   * value when the filter is at "all", or when it offers no "all" (the horizon filter leaves the
+   * charts against the horizon whole).
+   */
   function keep(fam, row, f) {
     for (var i = 0; i < DIMS.length; i++) {
       var d = DIMS[i];
       var want = f[d];
-      if (want === undefined) continue;
-      var have = row[column(fam, d)];
+      var c = column(fam, d);
+      if (want === undefined || c < 0) continue;
+      var have = row[c];
       if (d === fam.xDim) {
-        if (want !== 'all' && have !== want) return false;
+        if (want !== 'all' && hasAll(d) && have !== want) return false;
       } else if (have !== want) {
         return false;
       }
@@ -53,11 +64,19 @@
     return true;
   }
 
+  /** True when the results hold responses of more than one token: the KL level is then per position. */
+  function responses() {
+    return document.querySelector('select[data-filter="horizon"] option:not([value="1"])') !== null;
+  }
+
   function describe(fam, row, d) {
     var v = row[column(fam, d)];
     if (d === 'sampling') return v === 'on' ? 'on-policy' : 'off-policy';
-    if (d === 'kl') return v === 'all' ? 'KL(p\u2016q): all levels (geometric mean)' : 'KL(p\u2016q) = ' + fmt(+v);
+    var kl = responses() ? 'KL per position' : 'KL(p\u2016q)';
+    if (d === 'kl') return v === 'all' ? kl + ': all levels (' + (fam.klAll || 'geometric mean') + ')' : kl + ' = ' + fmt(+v);
     if (d === 'batch') return v === 'all' ? 'B: all sizes (mean)' : 'B = ' + v;
+    if (d === 'contexts') return v === 'tree' ? 'contexts: tree (every prefix its own)' : 'contexts ' + v;
+    if (d === 'discount') return '\u03b3 = ' + String(+v);
     return 'horizon ' + v;
   }
 
@@ -67,13 +86,15 @@
       var s = fam.series[r[0]];
       var est = s.estimators.length > 6 ? s.estimators.slice(0, 6).join(', ') + ' and ' + (s.estimators.length - 6) + ' more'
         : s.estimators.join(', ');
-      var where = DIMS.filter(function (d) { return d !== fam.xDim && (d !== 'horizon' || r[column(fam, 'horizon')] !== '1'); })
+      var where = DIMS.filter(function (d) {
+        return d !== fam.xDim && column(fam, d) >= 0 && (d !== 'horizon' || r[column(fam, 'horizon')] !== '1');
+      })
         .map(function (d) { return describe(fam, r, d); });
       var y = r[2] < fam.floor ? fmt(r[2]) + ' (drawn at ' + fmt(fam.floor) + ': zero to rounding)' : fmt(r[2]);
       return '<div class="tip"><b>' + esc(s.fullName) + '</b><br>'
         + 'estimator' + (s.estimators.length === 1 ? '' : 's') + ': ' + esc(est) + '<br>'
         + 'baseline: ' + esc(s.baseline) + '<br>'
-        + esc(fam.xLabel.replace(/ \[.*\]$/, '')) + ' = ' + fmt(r[1]) + ' \u00b7 ' + esc(where.join(' \u00b7 ')) + '<br>'
+        + esc(fam.xLabel.replace(/ \[.*\]$/, '')) + ' = ' + (fam.xDim === 'kl' ? fmt(r[1]) : String(r[1])) + ' \u00b7 ' + esc(where.join(' \u00b7 ')) + '<br>'
         + esc(fam.yLabel.replace(/ \[.*\]$/, '')) + ': <b>' + y + '</b><br>'
         + 'exact: ' + fmt(r[3]) + ' \u00b7 Monte Carlo: ' + fmt(r[4]) + (r[5] === null ? '' : ' \u00b1 ' + fmt(r[5]))
         + '<br><span class="tip-note">' + esc(fam.valueNames) + '; ' + r[6] + ' rows averaged</span></div>';
@@ -95,6 +116,8 @@
     var drawn = 0;
     var yMin = Infinity;
     var yMax = 0;
+    var xMin = Infinity;
+    var xMax = 0;
     var series = members.map(function (si) {
       var s = fam.series[si];
       var data = fam.points.filter(function (r) { return r[0] === si && r[1] > 0 && r[2] !== null && keep(fam, r, f); })
@@ -104,6 +127,8 @@
           var y = Math.max(r[2], fam.floor);
           yMin = Math.min(yMin, y);
           yMax = Math.max(yMax, y);
+          xMin = Math.min(xMin, r[1]);
+          xMax = Math.max(xMax, r[1]);
           return { value: [r[1], y], row: r };
         });
       drawn += data.length;
@@ -142,8 +167,11 @@
       toolbox: { right: 6, top: 0, itemSize: 14,
         feature: { dataZoom: { title: { zoom: 'zoom: drag a box', back: 'undo zoom' } }, restore: { title: 'reset' } } },
       dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none' }, { type: 'inside', yAxisIndex: 0, filterMode: 'none' }],
-      // No min or max on the x axis: ECharts 5.3 draws a split line at -Infinity for a min below the data.
+      // No min or max on the x axis (ECharts 5.3 draws a split line at -Infinity for many a min below
+      // the data), except around a single x value, which alone gives a log axis no extent at all:
+      // then a factor 2 either side, which draws cleanly for every base-10 and base-2 value tried.
       xAxis: { type: 'log', logBase: fam.xBase, name: fam.xLabel + ', log scale',
+        min: xMin === xMax ? xMin / 2 : undefined, max: xMin === xMax ? xMax * 2 : undefined,
         nameLocation: 'middle', nameGap: 26, axisLine: { onZero: false },
         axisLabel: { formatter: tick }, splitLine: { lineStyle: { color: '#e5e5e5' } } },
       yAxis: yLog
