@@ -145,7 +145,7 @@ public class RunJobTest {
     RunJob.Outcome o = run(grid, "out", false, 5);
     List<ResultRow> rows = rows("out");
     List<RowSummary.Group> groups = o.summary().groups();
-    assertEquals(grid.estimators().size() * grid.baselines().size(), groups.size());
+    assertEquals(grid.parts().get(0).estimators().size() * grid.parts().get(0).baselines().size(), groups.size());
     assertEquals("k1/loss", groups.get(0).estimator()); // grid order: estimator-major
     assertEquals("none", groups.get(0).baseline());
     assertEquals("loo", groups.get(1).baseline());
@@ -174,7 +174,7 @@ public class RunJobTest {
     run(TestGrids.tiny(List.of(64), List.of("k3/loss")), "out", false, 0);
 
     RunJob.Outcome resumed = run(full, "out", true, 0);
-    int perGroup = full.estimators().size() * full.baselines().size();
+    int perGroup = full.parts().get(0).estimators().size() * full.parts().get(0).baselines().size();
     int groups = full.triples().size();
     assertEquals(groups * perGroup + groups * 2, resumed.skipped()); // B=2 all, B=64 k3/loss × 2 baselines
     assertEquals(full.configurationCount() - resumed.skipped(), resumed.written());
