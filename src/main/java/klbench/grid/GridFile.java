@@ -71,6 +71,13 @@ import org.apache.hadoop.conf.Configuration;
  * entries in any list are errors, since they would give duplicate config ids; estimators are
  * compared by their canonical names ({@link Estimator#of(String)}), so {@code k3 / loss} duplicates
  * {@code k3/loss}.
+ *
+ * <p>Parts (beyond INTERFACE.md): a file may hold, instead of the product keys at its top level,
+ * a list {@code parts} of mappings, each with the product keys and an optional {@code
+ * description}; name, description and seed stay at the top level, shared. Each part is loaded and
+ * checked as a grid of its own would be (a part whose horizons are all 1 cannot use the
+ * sequence-only rules, whatever the other parts do), its key paths starting at {@code parts[i]},
+ * and no configuration may be in two parts.
  */
 public final class GridFile {
   private GridFile() {}

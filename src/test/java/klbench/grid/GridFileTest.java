@@ -2,6 +2,7 @@ package klbench.grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -26,6 +27,7 @@ import klbench.distributions.Families;
 import klbench.distributions.Family;
 import klbench.distributions.FamilySpec;
 import klbench.distributions.TripleSpec;
+import klbench.input.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -419,20 +421,117 @@ class GridFileTest {
     }
     List<String> registered = Families.all().stream().map(Family::name).toList();
     assertTrue(families.containsAll(registered), "missing families: " + registered.stream().filter(f -> !families.contains(f)).toList());
-    // the sequence-only rules are errors where every horizon is 1
-    boolean sequences = g.parts().get(0).horizons().stream().anyMatch(t -> t > 1);
-    Set<GradientRule> rules = g.parts().get(0).estimators().stream().map(Estimator::rule).collect(Collectors.toSet());
-    assertEquals(Arrays.stream(GradientRule.values()).filter(r -> sequences || !r.sequenceOnly()).collect(Collectors.toSet()), rules);
-    Set<ValueFunction> values = g.parts().get(0).estimators().stream().map(Estimator::value).collect(Collectors.toSet());
-    assertEquals(Set.of(ValueFunction.values()), values);
-    Set<Baseline.Kind> kinds = g.parts().get(0).baselines().stream().map(Baseline::kind).collect(Collectors.toSet());
+    List<Estimator> estimators = g.parts().stream().flatMap(p -> p.estimators().stream()).toList();
+    // every rule, the sequence-only ones in a part of responses
+    assertEquals(Set.of(GradientRule.values()), estimators.stream().map(Estimator::rule).collect(Collectors.toSet()));
+    assertEquals(Set.of(ValueFunction.values()), estimators.stream().map(Estimator::value).collect(Collectors.toSet()));
+    Set<Baseline.Kind> kinds = g.parts().stream().flatMap(p -> p.baselines().stream()).map(Baseline::kind).collect(Collectors.toSet());
     assertEquals(Set.of(Baseline.Kind.values()), kinds);
-    List<String> names = g.parts().get(0).estimators().stream().map(Estimator::name).toList();
-    assertTrue(names.containsAll(Presets.all().keySet()));
+    assertTrue(estimators.stream().map(Estimator::name).toList().containsAll(Presets.all().keySet()));
     Set<String> kindsOfFiles = new HashSet<>();
-    for (FamilySpec f : g.parts().get(0).policies()) if (f.family().equals("file")) kindsOfFiles.add((String) f.params().get("path"));
-    for (FamilySpec f : g.parts().get(0).behaviours()) if (f.family().equals("file")) kindsOfFiles.add((String) f.params().get("path"));
+    for (TripleSpec t : g.triples()) {
+      for (FamilySpec f : List.of(t.policy(), t.behaviour())) if (f.family().equals("file")) kindsOfFiles.add((String) f.params().get("path"));
+    }
     assertTrue(kindsOfFiles.stream().anyMatch(p -> p.endsWith(".csv")) && kindsOfFiles.stream().anyMatch(p -> p.endsWith(".parquet")));
+    // responses: a discount below 1, one context, several, the tree, on- and off-policy
+    Grid.Part responses = g.parts().get(1);
+    assertTrue(responses.horizons().stream().allMatch(t -> t > 1), responses.horizons().toString());
+    assertTrue(responses.discounts().stream().anyMatch(d -> d < 1));
+    assertTrue(responses.contexts().containsAll(List.of(Contexts.ONE, Contexts.tree())) && responses.contexts().size() > 2);
+    assertTrue(responses.behaviours().stream().anyMatch(b -> b.family().equals("on_policy"))
+        && responses.behaviours().stream().anyMatch(b -> !b.family().equals("on_policy")));
+    // the first part is the single-token grid eval.yaml was before it had parts: its rows keep
+    // their ids (these, from `eval --json` of that grid)
+    assertEquals(6032, g.parts().get(0).configurationCount());
+    List<String> ids = ids(g);
+    assertEquals(List.of("79c19eb244e07d1f46035cb04f1b593c", "153633493f2322944720a6bcda5fd86f", "25e125e6dbc3dc1ae92626a4b6ee0abd"),
+        List.of(ids.get(0), ids.get(3001), ids.get(6031)));
+  }
+
+  /** The grid's text without its name, seed and description: its product keys. */
+  static String product(String grid) {
+    return grid.lines().filter(l -> !l.startsWith("name:") && !l.startsWith("seed:") && !l.startsWith("description:"))
+        .collect(Collectors.joining("\n", "", "\n"));
+  }
+
+  /** {@link #GRID} and {@link #SEQUENCE_GRID} as two parts, under seed 11. */
+  static final String TWO_PARTS = PartsText.of("name: two\ndescription: both\nseed: 11\n",
+      "description: single tokens\n" + product(GRID), product(SEQUENCE_GRID));
+
+  static Grid.Part withoutDescription(Grid.Part p) {
+    return new Grid.Part(null, p.vocabSizes(), p.horizons(), p.contexts(), p.policies(), p.references(), p.behaviours(),
+        p.estimators(), p.discounts(), p.baselines(), p.batchSizes(), p.batches(), p.triples());
+  }
+
+  @Test
+  void aGridWithoutPartsIsOnePart(@TempDir Path dir) throws IOException {
+    Grid g = load(dir, GRID);
+    assertEquals(1, g.parts().size());
+    assertNull(g.parts().get(0).description(), "the description is the grid's");
+    assertEquals(g.parts().get(0).triples(), g.triples());
+    for (int m = 0; m < g.triples().size(); m++) assertEquals(0, g.partIndex(m));
+  }
+
+  @Test
+  void partsAreTheProductsOfTheirOwnListsInOrder(@TempDir Path dir) throws IOException {
+    Grid g = load(dir, TWO_PARTS);
+    Grid a = load(Files.createDirectories(dir.resolve("a")), "name: two\nseed: 11\n" + product(GRID));
+    Grid b = load(Files.createDirectories(dir.resolve("b")), "name: two\nseed: 11\n" + product(SEQUENCE_GRID));
+    assertEquals("two", g.name());
+    assertEquals("both", g.description());
+    assertEquals(11L, g.seed());
+    assertEquals(2, g.parts().size());
+    assertEquals("single tokens", g.parts().get(0).description());
+    assertNull(g.parts().get(1).description());
+    assertEquals(a.parts().get(0), withoutDescription(g.parts().get(0)));
+    assertEquals(b.parts().get(0), g.parts().get(1));
+    assertEquals(List.of(2000, 30), g.parts().stream().map(Grid.Part::batches).toList());
+
+    // the models of each part, in part order, each knowing its part
+    int na = a.triples().size();
+    List<TripleSpec> models = new ArrayList<>(a.triples());
+    models.addAll(b.triples());
+    assertEquals(models, g.triples());
+    for (int m = 0; m < g.triples().size(); m++) {
+      assertEquals(m < na ? 0 : 1, g.partIndex(m));
+      assertEquals(g.parts().get(m < na ? 0 : 1), g.part(m));
+    }
+    // the configurations and ids of the parts run as grids of their own, in part order
+    List<Configuration> configs = new ArrayList<>(a.configurations());
+    configs.addAll(b.configurations());
+    assertEquals(configs, g.configurations());
+    List<String> ids = new ArrayList<>(ids(a));
+    ids.addAll(ids(b));
+    assertEquals(ids, ids(g));
+    assertEquals(ids.size(), new HashSet<>(ids).size());
+    assertEquals(a.configurationCount() + b.configurationCount(), g.configurationCount());
+    assertEquals(b.configurations(3), g.configurations(na + 3));
+    assertEquals(b.configurations(3, 8), g.configurations(na + 3, 8));
+    assertEquals(a.configurations(5, 64), g.configurations(5, 64));
+  }
+
+  @Test
+  void partsMayShareAModelButNoConfiguration(@TempDir Path dir) throws IOException {
+    String k1 = product(GRID).replace("vocab_sizes: [16, 1024]", "vocab_sizes: [16]");
+    // the same models with other estimators, or another batch count: other configurations
+    String k2 = k1.replaceAll("estimators:\n(  - .*\n)+", "estimators: [k2/loss]\n");
+    String fewer = k1.replace("batches: 2000", "batches: 100");
+    Grid g = load(dir, PartsText.of("name: t\nseed: 5\n", k1, k2, fewer));
+    int n = g.parts().get(0).triples().size();
+    assertEquals(g.parts().get(0).triples(), g.parts().get(1).triples());
+    assertEquals(3 * n, g.triples().size());
+    assertEquals(List.of("k2/loss"), g.part(n).estimators().stream().map(Estimator::name).toList());
+    assertEquals(100, g.part(2 * n).batches());
+    assertEquals(g.configurationCount(), new HashSet<>(ids(g)).size());
+
+    // one estimator in common at the same batch count: refused, naming both parts and the configuration
+    String again = k2.replace("[k2/loss]", "[k2/loss, verl.low_var_kl]");
+    BadInputException e = assertThrows(BadInputException.class, () -> load(dir, PartsText.of("name: t\nseed: 5\n", k1, again)));
+    assertEquals("parts[1]", e.key());
+    Configuration first = new Configuration(g.triples().get(0), Presets.byName("verl.low_var_kl"), Baseline.NONE, 2, 2000, 5L);
+    assertEquals("repeats a configuration of parts[0]: " + first.triple().key() + ", estimator verl.low_var_kl, baseline none,"
+        + " batch size 2, batches 2000 (config_id " + first.configId() + ") is in both: each configuration may be in one part only",
+        e.problem());
   }
 
   static List<String> canonicals(List<FamilySpec> specs) {
