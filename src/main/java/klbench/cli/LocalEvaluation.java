@@ -31,15 +31,17 @@ public final class LocalEvaluation {
    * samples over its share.
    */
   public static void run(Grid grid, String runId, Consumer<ResultRow> sink) {
-    long allBatches = grid.batchSizes().stream().mapToLong(Integer::longValue).sum();
-    for (TripleSpec spec : grid.triples()) {
+    for (int i = 0; i < grid.triples().size(); i++) {
+      TripleSpec spec = grid.triples().get(i);
+      Grid.Part part = grid.part(i);
+      long allBatches = part.batchSizes().stream().mapToLong(Integer::longValue).sum();
       long start = System.nanoTime();
       SequenceModel model = Distributions.model(spec, grid.seed(), grid.files());
-      SequenceEvaluation.Result result = SequenceEvaluation.prepare(model, grid.estimators(), grid.discounts(), grid.baselines())
-          .evaluate(grid.batchSizes(), grid.batches(), grid.seed(), spec.key());
+      SequenceEvaluation.Result result = SequenceEvaluation.prepare(model, part.estimators(), part.discounts(), part.baselines())
+          .evaluate(part.batchSizes(), part.batches(), grid.seed(), spec.key());
       double modelMs = (System.nanoTime() - start) / 1e6;
-      for (int batchSize : grid.batchSizes()) {
-        List<Configuration> configs = grid.configurations(spec, batchSize);
+      for (int batchSize : part.batchSizes()) {
+        List<Configuration> configs = grid.configurations(i, batchSize);
         List<Metrics> metrics = result.metrics().stream().filter(m -> m.batchSize == batchSize).toList();
         Rows.ofGroup(runId, grid.name(), configs, result.truth(), metrics, modelMs * batchSize / allBatches, c -> true)
             .forEach(sink);

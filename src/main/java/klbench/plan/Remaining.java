@@ -1,7 +1,6 @@
 package klbench.plan;
 
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import klbench.grid.Configuration;
 import klbench.grid.Grid;
@@ -13,8 +12,9 @@ import klbench.grid.Grid;
  */
 public final class Remaining implements WorkPlan.Needed {
   private final Set<String> done;
+  /** Per triple, whether each of its part's batch sizes is needed (in the part's order). */
   private final boolean[][] needed;
-  private final List<Integer> batchSizes;
+  private final Grid grid;
   private final int configurations;
   private int skipped;
   private int computed;
@@ -23,22 +23,24 @@ public final class Remaining implements WorkPlan.Needed {
 
   private Remaining(Grid grid, Set<String> done) {
     this.done = done;
-    this.batchSizes = grid.batchSizes();
-    this.needed = new boolean[grid.triples().size()][batchSizes.size()];
+    this.grid = grid;
+    this.needed = new boolean[grid.triples().size()][];
     this.configurations = grid.configurationCount();
   }
 
   /** @param done the config_ids already in the results */
   public static Remaining of(Grid grid, Set<String> done) {
     Remaining r = new Remaining(grid, Set.copyOf(done));
-    int perPair = grid.estimators().size() * grid.discounts().size() * grid.baselines().size();
     for (int t = 0; t < grid.triples().size(); t++) {
+      Grid.Part part = grid.part(t);
+      int perPair = part.configurationsPerBatchSize();
+      r.needed[t] = new boolean[part.batchSizes().size()];
       boolean any = false;
-      for (int k = 0; k < r.batchSizes.size(); k++) {
-        int b = r.batchSizes.get(k);
+      for (int k = 0; k < part.batchSizes().size(); k++) {
+        int b = part.batchSizes().get(k);
         int present = 0;
         if (!done.isEmpty()) { // computing config_ids costs a hash each: only when some are done
-          for (Configuration c : grid.configurations(grid.triples().get(t), b)) {
+          for (Configuration c : grid.configurations(t, b)) {
             if (done.contains(c.configId())) present++;
           }
         }
@@ -46,7 +48,7 @@ public final class Remaining implements WorkPlan.Needed {
         if (present < perPair) {
           r.needed[t][k] = true;
           r.computed += perPair;
-          r.tokens += (long) b * grid.batches() * grid.triples().get(t).horizon();
+          r.tokens += (long) b * part.batches() * grid.triples().get(t).horizon();
           any = true;
         }
       }
@@ -57,7 +59,7 @@ public final class Remaining implements WorkPlan.Needed {
 
   @Override
   public boolean test(int tripleIndex, int batchSize) {
-    return needed[tripleIndex][batchSizes.indexOf(batchSize)];
+    return needed[tripleIndex][grid.part(tripleIndex).batchSizes().indexOf(batchSize)];
   }
 
   /** True when the row of {@code configId} is still to be written. */

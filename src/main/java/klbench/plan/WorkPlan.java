@@ -61,13 +61,25 @@ public final class WorkPlan {
   }
 
   /**
-   * What the plan needs of a grid: its models' sizes and the lists that multiply them; {@code
-   * estimators} counts lanes, every (estimator, discount) pair.
+   * The lists of a grid's part that multiply its models: batch sizes, batch count, lanes (every
+   * (estimator, discount) pair) and baselines.
    */
-  public record Work(List<TripleSize> triples, List<Integer> batchSizes, int batches, int estimators, int baselines) {
+  public record PartSize(List<Integer> batchSizes, int batches, int estimators, int baselines) {
+    static PartSize of(Grid.Part part) {
+      return new PartSize(part.batchSizes(), part.batches(), part.lanes(), part.baselines().size());
+    }
+  }
+
+  /**
+   * What the plan needs of a grid: its models' sizes and, per model, the sizes of its part's lists
+   * ({@code parts.get(t)} for triple t).
+   */
+  public record Work(List<TripleSize> triples, List<PartSize> parts) {
     public static Work of(Grid grid) {
-      return new Work(grid.triples().stream().map(TripleSize::of).toList(), grid.batchSizes(), grid.batches(),
-          grid.estimators().size() * grid.discounts().size(), grid.baselines().size());
+      List<PartSize> sizes = grid.parts().stream().map(PartSize::of).toList();
+      List<PartSize> byTriple = new ArrayList<>(grid.triples().size());
+      for (int t = 0; t < grid.triples().size(); t++) byTriple.add(sizes.get(grid.partIndex(t)));
+      return new Work(grid.triples().stream().map(TripleSize::of).toList(), List.copyOf(byTriple));
     }
 
     /** Core-seconds of every needed (triple, batch size), each triple built once. */
@@ -83,15 +95,16 @@ public final class WorkPlan {
     /** The units of triple {@code t}'s needed pairs, in chunk order. */
     List<WorkUnit> units(int t, Needed needed) {
       TripleSize size = triples.get(t);
+      PartSize part = parts.get(t);
       List<WorkUnit> units = new ArrayList<>();
       for (int chunk = 0; ; chunk++) {
         List<Integer> sizes = new ArrayList<>();
         double seconds = 0;
-        for (int b : batchSizes) {
-          if (needed.test(t, b) && chunk < Chunking.chunkCount(b, batches, size.horizon())) {
+        for (int b : part.batchSizes()) {
+          if (needed.test(t, b) && chunk < Chunking.chunkCount(b, part.batches(), size.horizon())) {
             sizes.add(b);
             seconds += CostModel.simulateSeconds(size.vocabulary(), size.rows(), size.horizon(), b,
-                Chunking.batchesIn(b, batches, chunk, size.horizon()), estimators, baselines);
+                Chunking.batchesIn(b, part.batches(), chunk, size.horizon()), part.estimators(), part.baselines());
           }
         }
         if (sizes.isEmpty()) return units;
@@ -101,13 +114,14 @@ public final class WorkPlan {
 
     double buildSeconds(int t) {
       TripleSize s = triples.get(t);
-      return CostModel.buildSeconds(s.vocabulary(), s.rows(), s.horizon(), s.buildPasses(), estimators);
+      return CostModel.buildSeconds(s.vocabulary(), s.rows(), s.horizon(), s.buildPasses(), parts.get(t).estimators());
     }
 
     /** Finishing every batch size of triple {@code t} that its units hold. */
     double finishSeconds(int t, List<WorkUnit> units) {
       TripleSize s = triples.get(t);
-      return units.get(0).batchSizes().size() * CostModel.finishSeconds(s.vocabulary(), s.rows(), estimators, baselines);
+      PartSize part = parts.get(t);
+      return units.get(0).batchSizes().size() * CostModel.finishSeconds(s.vocabulary(), s.rows(), part.estimators(), part.baselines());
     }
 
     double wholeSeconds(int t, List<WorkUnit> units) {

@@ -72,7 +72,7 @@ final class FinishSplitTriples implements FlatMapFunction<Iterator<Tuple2<Intege
         parts.add(c.stats());
         nanos += c.nanos();
       }
-      PartialStats all = PartialStats.foldInChunkOrder(parts, Chunking.chunkCount(e.getKey(), j.grid().batches()));
+      PartialStats all = PartialStats.foldInChunkOrder(parts, Chunking.chunkCount(e.getKey(), j.grid().part(tripleIndex).batches()));
       rows.finish(tripleIndex, eval, all, nanos);
     }
   }

@@ -111,8 +111,9 @@ public final class RunJob {
       long jobStart = System.nanoTime();
       List<TaskReport> reports = plan.tasks().isEmpty() ? List.of() : simulate(jsc, job, plan, remaining, progress);
       progress.close();
-      RowSummary summary = RowSummary.inOrder(grid.estimators().stream().map(Estimator::name).toList(),
-          grid.baselines().stream().map(Object::toString).toList());
+      RowSummary summary = RowSummary.inOrder(
+          grid.parts().stream().flatMap(p -> p.estimators().stream()).map(Estimator::name).distinct().toList(),
+          grid.parts().stream().flatMap(p -> p.baselines().stream()).map(Object::toString).distinct().toList());
       TaskReport total = TaskReport.sum(reports, summary);
 
       long commitStart = System.nanoTime();

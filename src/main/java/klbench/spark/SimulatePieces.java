@@ -65,11 +65,12 @@ final class SimulatePieces implements PairFlatMapFunction<Iterator<List<Piece>>,
     SequenceEvaluation eval = TaskRows.prepare(g, t);
     String key = g.triples().get(t).key();
     int horizon = g.triples().get(t).horizon();
+    int batches = g.part(t).batches();
     if (eval.model().rowCount() > 1) {
       // A model of responses, always whole here: every batch size in one evaluation.
       List<Integer> batchSizes = piece.units().get(0).batchSizes();
-      SequenceEvaluation.Result result = eval.evaluate(batchSizes, g.batches(), g.seed(), key);
-      for (int b : batchSizes) tokens.add((long) b * g.batches() * horizon);
+      SequenceEvaluation.Result result = eval.evaluate(batchSizes, batches, g.seed(), key);
+      for (int b : batchSizes) tokens.add((long) b * batches * horizon);
       rows.finish(t, result, batchSizes, System.nanoTime() - t0);
       return;
     }
@@ -79,9 +80,9 @@ final class SimulatePieces implements PairFlatMapFunction<Iterator<List<Piece>>,
     for (WorkUnit u : piece.units()) {
       for (int b : u.batchSizes()) {
         long t1 = System.nanoTime();
-        PartialStats stats = eval.simulateChunk(b, g.batches(), u.chunk(), g.seed(), key);
+        PartialStats stats = eval.simulateChunk(b, batches, u.chunk(), g.seed(), key);
         long nanos = System.nanoTime() - t1;
-        tokens.add((long) b * Chunking.batchesIn(b, g.batches(), u.chunk()));
+        tokens.add((long) b * Chunking.batchesIn(b, batches, u.chunk()));
         TaskOutput.Chunks prefix = prefixes.get(b);
         if (prefix != null) {
           prefixes.put(b, new TaskOutput.Chunks(prefix.stats().merge(stats), prefix.nanos() + nanos)); // the left fold, continued
@@ -94,7 +95,7 @@ final class SimulatePieces implements PairFlatMapFunction<Iterator<List<Piece>>,
     }
     for (Map.Entry<Integer, TaskOutput.Chunks> e : prefixes.entrySet()) {
       TaskOutput.Chunks all = e.getValue();
-      if (all.stats().endChunk() == Chunking.chunkCount(e.getKey(), g.batches())) {
+      if (all.stats().endChunk() == Chunking.chunkCount(e.getKey(), batches)) {
         rows.finish(t, eval, all.stats(), all.nanos());
       } else {
         out.add(new Tuple2<>(t, all));

@@ -36,8 +36,9 @@ final class TaskRows {
 
   /** The model's evaluation, built on this executor: deterministic, so any task may build it. */
   static SequenceEvaluation prepare(Grid g, int tripleIndex) {
+    Grid.Part part = g.part(tripleIndex);
     return SequenceEvaluation.prepare(Distributions.model(g.triples().get(tripleIndex), g.seed(), g.files()),
-        g.estimators(), g.discounts(), g.baselines());
+        part.estimators(), part.discounts(), part.baselines());
   }
 
   /**
@@ -48,7 +49,7 @@ final class TaskRows {
   void finish(int tripleIndex, SequenceEvaluation eval, PartialStats all, long nanos) throws IOException {
     Grid g = job.grid();
     long t0 = System.nanoTime();
-    List<Metrics> metrics = eval.finish(all.batchSize(), g.batches(), all);
+    List<Metrics> metrics = eval.finish(all.batchSize(), g.part(tripleIndex).batches(), all);
     write(tripleIndex, all.batchSize(), eval.truth(), metrics, nanos + System.nanoTime() - t0);
   }
 
@@ -68,7 +69,7 @@ final class TaskRows {
   private void write(int tripleIndex, int batchSize, klbench.core.Truth truth, List<Metrics> metrics, long groupNanos)
       throws IOException {
     Grid g = job.grid();
-    List<Configuration> configs = g.configurations(g.triples().get(tripleIndex), batchSize);
+    List<Configuration> configs = g.configurations(tripleIndex, batchSize);
     List<ResultRow> rows = Rows.ofGroup(job.runId(), g.name(), configs, truth, metrics, groupNanos / 1e6,
         c -> !job.done().contains(c.configId()));
     long cpu = threadCpuNanos();

@@ -56,13 +56,13 @@ class FileFamiliesTest {
         "{path: FILE, column: logit}",                 // kind defaults to logits
         "{path: FILE, column: prob, kind: probs}",
         "{path: FILE, column: 2, kind: logprobs}");    // a column by 0-based index
-    assertEquals(List.of(5), g.vocabSizes(), "V comes from the file");
+    assertEquals(List.of(5), g.parts().get(0).vocabSizes(), "V comes from the file");
     assertEquals(3, g.triples().size());
-    FamilySpec first = g.policies().get(0);
+    FamilySpec first = g.parts().get(0).policies().get(0);
     assertEquals("file", first.family());
     assertEquals(List.of("path", "column", "kind", "sha256"), List.copyOf(first.params().keySet()));
     assertEquals(file, first.params().get("path"), "the path as written");
-    assertEquals("logprob", g.policies().get(2).params().get("column"), "an index resolves to the column's name");
+    assertEquals("logprob", g.parts().get(0).policies().get(2).params().get("column"), "an index resolves to the column's name");
     assertEquals("logits", first.params().get("kind"));
 
     double[] logits = build(g, 0).logP();
@@ -88,7 +88,7 @@ class FileFamiliesTest {
   void aSingleColumnNeedsNoColumnName(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("one.csv"), "\uFEFF\"score\"\r\n1.5\r\n-0.5\r\n0\r\n\r\n", StandardCharsets.UTF_8);
     Grid g = gridWith(dir, "../one.csv", "{path: FILE}");
-    assertEquals("score", g.policies().get(0).params().get("column"));
+    assertEquals("score", g.parts().get(0).policies().get(0).params().get("column"));
     assertArrayEquals(LogSpace.logSoftmax(new double[] {1.5, -0.5, 0}), build(g, 0).logP());
   }
 
@@ -117,9 +117,9 @@ class FileFamiliesTest {
   @Test
   void theSha256FollowsTheContents(@TempDir Path dir) throws IOException {
     writeBoth(dir);
-    String before = (String) gridWith(dir, "../tokens.csv", "{path: FILE, column: logit}").policies().get(0).params().get("sha256");
+    String before = (String) gridWith(dir, "../tokens.csv", "{path: FILE, column: logit}").parts().get(0).policies().get(0).params().get("sha256");
     ConfData.writeCsv(dir.resolve("tokens.csv"), new String[] {"logit"}, new double[] {0.3, -1.2, 2.0, 0.0, 0.8});
-    String after = (String) gridWith(dir, "../tokens.csv", "{path: FILE, column: logit}").policies().get(0).params().get("sha256");
+    String after = (String) gridWith(dir, "../tokens.csv", "{path: FILE, column: logit}").parts().get(0).policies().get(0).params().get("sha256");
     assertNotEquals(before, after);
     assertEquals(16, before.length());
   }

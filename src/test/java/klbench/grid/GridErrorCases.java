@@ -140,6 +140,13 @@ public final class GridErrorCases {
   }
 
   public static Stream<Arguments> cases() {
+    List<Case> all = new ArrayList<>(productCases());
+    all.addAll(partsCases());
+    return all.stream().map(Arguments::of);
+  }
+
+  /** The cases of a grid without parts: its lists at the top level. */
+  static List<Case> productCases() {
     List<Case> all = new ArrayList<>();
     // --- the file as a whole
     all.add(c("malformed YAML", replace("seed: 7", "seed: [7"), null, "malformed YAML at line 3, column 12: expected ',' or ']'"));
@@ -375,7 +382,93 @@ public final class GridErrorCases {
           csv("q.csv", longCsv(longRows(3, 2, 2))).accept(dir);
         },
         "references[0].file", "is a long-form file of horizon 2, contexts 2, but policies[0].file is one of horizon 2, contexts tree: files of p, q and mu must agree"));
-    return all.stream().map(Arguments::of);
+    return all;
+  }
+
+  /** The base grid's product keys: everything but its name and seed. */
+  static final String BASE_PRODUCT = BASE.substring(BASE.indexOf("vocab_sizes:"));
+
+  /** A valid second part: responses, where the sequence-only rules mean something. */
+  static final String RESPONSES = String.join("\n",
+      "vocab_sizes: [3]",
+      "horizons: [2]",
+      "contexts: [tree]",
+      "policies: [uniform]",
+      "references:",
+      "  - target_kl: {kl: 0.1}",
+      "behaviours: [on_policy]",
+      "estimators: [k1/reward_token]",
+      "baselines: [none, loo]",
+      "batch_sizes: [4]",
+      "batches: 10",
+      "");
+
+  /** The base grid as two parts, the base's lists and then {@link #RESPONSES}, each edited. */
+  static String twoParts(String first, String second) {
+    return PartsText.of("name: t\nseed: 7\n", first, second);
+  }
+
+  static List<Case> partsCases() {
+    List<Case> all = new ArrayList<>();
+    String top = "name: t\nseed: 7\n";
+    all.add(c("parts not a list", top + "parts: {estimators: [k1/loss]}\n", "parts", "must be a list, got a mapping"));
+    all.add(c("parts empty", top + "parts: []\n", "parts", "must not be empty"));
+    all.add(c("parts null", top + "parts:\n", "parts", "must be a list, got null"));
+    all.add(c("a part not a mapping", top + "parts: [3]\n", "parts[0]", "must be a mapping, got integer 3"));
+    all.add(c("a product key beside parts", twoParts(BASE_PRODUCT, RESPONSES) + "batch_sizes: [8]\n", "batch_sizes",
+        "is beside parts: a grid with parts has its product keys in each part (parts[i].batch_sizes)"));
+    all.add(c("unknown key in a part", twoParts(BASE_PRODUCT, RESPONSES + "repeats: 3\n"), "parts[1].repeats",
+        "unknown key (expected one of description, vocab_sizes, horizons"));
+    all.add(c("name inside a part", twoParts(BASE_PRODUCT, RESPONSES + "name: u\n"), "parts[1].name", "unknown key"));
+    all.add(c("part description not a string", twoParts(BASE_PRODUCT, RESPONSES + "description: [a]\n"), "parts[1].description",
+        "must be a string, got a list"));
+    all.add(c("missing key in a part", twoParts(BASE_PRODUCT, RESPONSES.replace("batches: 10\n", "")), "parts[1].batches", "is required"));
+    all.add(c("unknown estimator in a part", twoParts(BASE_PRODUCT, RESPONSES.replace("k1/reward_token", "k1/nope")),
+        "parts[1].estimators[0]", "unknown gradient rule 'nope'"));
+    all.add(c("duplicate estimator in a part", twoParts(BASE_PRODUCT, RESPONSES.replace("[k1/reward_token]", "[k1/reward_token, \" k1 / reward_token\"]")),
+        "parts[1].estimators[1]", "duplicate of parts[1].estimators[0] (k1/reward_token)"));
+    all.add(c("duplicate baseline in a part", twoParts(BASE_PRODUCT, RESPONSES.replace("[none, loo]", "[none, loo, none]")),
+        "parts[1].baselines[2]", "duplicate of parts[1].baselines[0] (none)"));
+    all.add(c("loo with batch size 1 in a part", twoParts(BASE_PRODUCT, RESPONSES.replace("batch_sizes: [4]", "batch_sizes: [1]")),
+        "parts[1].baselines[1]", "loo needs batch sizes >= 2, but parts[1].batch_sizes[0] is 1"));
+    all.add(c("bad family parameter in a part", twoParts(BASE_PRODUCT, RESPONSES.replace("kl: 0.1", "kl: -1")),
+        "parts[1].references[0].target_kl.kl", "must be > 0, got -1.0"));
+    all.add(c("tree too large in a part", twoParts(BASE_PRODUCT, RESPONSES.replace("horizons: [2]", "horizons: [2, 64]")),
+        "parts[1].contexts[0]", "is tree, which at V=3 and horizon 64 makes a model of"));
+    all.add(c("vocab_sizes omitted in a part", twoParts(BASE_PRODUCT.replace("vocab_sizes: [16]\n", ""), RESPONSES),
+        "parts[0].vocab_sizes", "is required unless every policy has a fixed size (probs, file); parts[0].policies[0].uniform does not"));
+    // the sequence-only rules and keys are checked per part: another part's horizons do not make them mean something
+    all.add(c("reward_token in a part whose horizons are all 1", twoParts(BASE_PRODUCT.replace("  - k1/loss", "  - k1/reward_token"), RESPONSES),
+        "parts[0].estimators[0]", "has rule reward_token, which needs a horizon > 1"));
+    all.add(c("tree in a part whose horizons are all 1", twoParts(BASE_PRODUCT + "contexts: [tree]\n", RESPONSES),
+        "parts[0].contexts[0]", "is tree, but contexts other than 1 need a horizon > 1"));
+    all.add(c("discount in a part whose horizons are all 1", twoParts(RESPONSES, BASE_PRODUCT + "discounts: [0.9]\n"),
+        "parts[1].discounts", "has 0.9 at [0], but a discount other than 1 needs a horizon > 1"));
+    all.add(c("spread in a part whose horizons are all 1", twoParts(RESPONSES, BASE_PRODUCT.replace("on_policy: {}", "perturb: {delta: 0.3, spread: 0.5}")),
+        "parts[1].behaviours[0].perturb.spread", "varies the family over the rows of a response, but with every horizon 1"));
+    // one configuration in two parts: one config_id twice
+    all.add(c("a part repeating another's configuration", twoParts(BASE_PRODUCT, BASE_PRODUCT.replace("baselines: [none, loo]", "baselines: [loo]")),
+        "parts[1]", "repeats a configuration of parts[0]: V=16|p=uniform()|q=target_kl(kl=0.1)|mu=on_policy(), estimator k1/loss, baseline loo,"
+            + " batch size 4, batches 10 (config_id "));
+    all.add(c("the third part repeating the first", PartsText.of("name: t\nseed: 7\n", BASE_PRODUCT, RESPONSES,
+            BASE_PRODUCT.replace("  - gaussian: {sigma: 1.0}\n", "")),
+        "parts[2]", "repeats a configuration of parts[0]: V=16|p=uniform()"));
+    return all;
+  }
+
+  /**
+   * Every case of {@link #cases()} that names a key, with its grid's product keys moved into one
+   * part ({@link PartsText#asOnePart}): the same error, its key and the key paths in its problem
+   * now under {@code parts[0]} (name and seed stay at the top level, and so do their errors).
+   */
+  public static Stream<Arguments> asOnePartCases() {
+    return productCases().stream().filter(c -> c.key() != null).map(c -> {
+      boolean shared = PartsText.SHARED.contains(c.key().split("[.\\[]")[0]);
+      return Arguments.of(new Case(c.name() + ", in a part", PartsText.asOnePart(c.text()), c.setup(),
+          shared ? c.key() : "parts[0]." + c.key(),
+          c.problem().replaceAll("(?<![\\w.\\]])(vocab_sizes|horizons|contexts|policies|references|behaviours|estimators|discounts|baselines|batch_sizes)\\[",
+              "parts[0].$1[")));
+    });
   }
 
   /**

@@ -86,11 +86,11 @@ class LongFormFilesTest {
     Table t = table(3, 3, 2, 1);
     write(dir.resolve(name), t);
     Grid g = grid(dir, "  - file: {path: " + name + "}\n", "  - uniform: {}\n", "");
-    assertEquals(List.of(3), g.vocabSizes());
-    assertEquals(List.of(3), g.horizons());
-    assertEquals(List.of(new Contexts(2)), g.contexts(), "H_3 = 2 < 3^2: N = 2");
+    assertEquals(List.of(3), g.parts().get(0).vocabSizes());
+    assertEquals(List.of(3), g.parts().get(0).horizons());
+    assertEquals(List.of(new Contexts(2)), g.parts().get(0).contexts(), "H_3 = 2 < 3^2: N = 2");
     assertEquals(1, g.triples().size());
-    assertEquals("value", g.policies().get(0).params().get("column"), "the value column by default");
+    assertEquals("value", g.parts().get(0).policies().get(0).params().get("column"), "the value column by default");
     SequenceModel m = model(g, 0);
     assertEquals(1 + 2 + 2, m.rowCount());
     int rows = 0;
@@ -153,8 +153,8 @@ class LongFormFilesTest {
         + "estimators: [k1/reward]\nbaselines: [none]\nbatch_sizes: [2]\nbatches: 5\n";
     Files.writeString(dir.resolve("grid.yaml"), text);
     Grid g = GridFile.load(dir.resolve("grid.yaml"));
-    assertEquals(List.of(2), g.horizons());
-    assertEquals(List.of(Contexts.tree()), g.contexts(), "H_2 = 2 = V: the tree");
+    assertEquals(List.of(2), g.parts().get(0).horizons());
+    assertEquals(List.of(Contexts.tree()), g.parts().get(0).contexts(), "H_2 = 2 = V: the tree");
     SequenceModel m = model(g, 0);
     assertArrayEquals(new double[] {Math.log(0.25), Math.log(0.75)}, m.position(1)[0].logMu(), 1e-15);
     assertArrayEquals(new double[] {Math.log(0.5), Math.log(0.5)}, m.position(2)[0].logMu(), 1e-15);
@@ -168,9 +168,9 @@ class LongFormFilesTest {
     Table t = table(5, 1, 0, 4);
     write(dir.resolve("p.csv"), t);
     Grid g = grid(dir, "  - file: {path: p.csv}\n", "  - uniform: {}\n", "");
-    assertEquals(List.of(1), g.horizons());
-    assertEquals(List.of(Contexts.ONE), g.contexts());
-    assertEquals(new TripleSpec(5, g.policies().get(0), g.references().get(0), g.behaviours().get(0)), g.triples().get(0));
+    assertEquals(List.of(1), g.parts().get(0).horizons());
+    assertEquals(List.of(Contexts.ONE), g.parts().get(0).contexts());
+    assertEquals(new TripleSpec(5, g.parts().get(0).policies().get(0), g.parts().get(0).references().get(0), g.parts().get(0).behaviours().get(0)), g.triples().get(0));
     assertArrayEquals(LogSpace.logSoftmax(t.byRow()[1][0]), Distributions.build(g.triples().get(0), g.seed(), g.files()).logP());
   }
 

@@ -11,6 +11,7 @@ import java.util.Set;
 import klbench.core.Chunking;
 import klbench.grid.Grid;
 import klbench.grid.GridFile;
+import klbench.grid.PartsText;
 import klbench.spark.TestGrids;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +84,33 @@ class WorkPlanTest {
     // One task keeps every triple whole; 7 tasks for 8 triples of about equal cost split some.
     assertEquals(List.of(), WorkPlan.of(work, WorkPlan.Needed.ALL, 1).splitTriples());
     assertTrue(!WorkPlan.of(work, WorkPlan.Needed.ALL, 7).splitTriples().isEmpty());
+  }
+
+  @Test
+  void eachTripleIsPlannedWithItsPartsLists() {
+    String top = "name: two\nseed: 3\n";
+    Grid both = GridFile.parse(PartsText.of(top, TestGrids.TOKENS_PART, TestGrids.RESPONSES_PART), Path.of("two.yaml"));
+    WorkPlan.Work tokens = WorkPlan.Work.of(GridFile.parse(top + TestGrids.TOKENS_PART, Path.of("tokens.yaml")));
+    WorkPlan.Work responses = WorkPlan.Work.of(GridFile.parse(top + TestGrids.RESPONSES_PART, Path.of("responses.yaml")));
+    WorkPlan.Work work = WorkPlan.Work.of(both);
+    int na = tokens.triples().size();
+    assertEquals(na + responses.triples().size(), work.triples().size());
+    assertEquals(new WorkPlan.PartSize(List.of(2, 4096), 150, 2, 2), work.parts().get(0));
+    assertEquals(new WorkPlan.PartSize(List.of(4, 16), 60, 3 * 2, 3), work.parts().get(na));
+    int checked = 0;
+    for (int t = 0; t < work.triples().size(); t++) {
+      WorkPlan.Work alone = t < na ? tokens : responses;
+      int i = t < na ? t : t - na;
+      List<WorkUnit> units = work.units(t, WorkPlan.Needed.ALL);
+      List<WorkUnit> unitsAlone = alone.units(i, WorkPlan.Needed.ALL);
+      assertEquals(unitsAlone.stream().map(u -> List.of(u.chunk(), u.batchSizes(), u.seconds())).toList(),
+          units.stream().map(u -> List.of(u.chunk(), u.batchSizes(), u.seconds())).toList(), "triple " + t);
+      assertEquals(alone.wholeSeconds(i, unitsAlone), work.wholeSeconds(t, units), "triple " + t);
+      checked++;
+    }
+    assertEquals(work.triples().size(), checked);
+    double sum = tokens.seconds(WorkPlan.Needed.ALL) + responses.seconds(WorkPlan.Needed.ALL);
+    assertEquals(sum, work.seconds(WorkPlan.Needed.ALL), 1e-12 * sum);
   }
 
   @Test

@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import klbench.cli.LocalEvaluation;
 import klbench.grid.Grid;
+import klbench.grid.GridFile;
+import klbench.grid.PartsText;
 import klbench.results.Column;
 import klbench.results.ResultRow;
 import org.apache.spark.scheduler.SparkListener;
@@ -140,12 +142,61 @@ public class RunJobTest {
   }
 
   @Test
+  void aGridOfTwoPartsGivesTheRowsOfEachPartRunAlone() throws IOException {
+    String top = "name: two\nseed: 20261126\n";
+    Grid both = GridFile.parse(PartsText.of(top, TestGrids.TOKENS_PART, TestGrids.RESPONSES_PART), Path.of("two.yaml"));
+    Grid tokens = GridFile.parse(top + TestGrids.TOKENS_PART, Path.of("tokens.yaml"));
+    Grid responses = GridFile.parse(top + TestGrids.RESPONSES_PART, Path.of("responses.yaml"));
+    assertEquals(tokens.configurationCount() + responses.configurationCount(), both.configurationCount());
+
+    // eval: the rows of each part, in part order
+    List<ResultRow> evalBoth = new ArrayList<>();
+    LocalEvaluation.run(both, "eval", evalBoth::add);
+    List<ResultRow> evalAlone = new ArrayList<>();
+    LocalEvaluation.run(tokens, "eval", evalAlone::add);
+    LocalEvaluation.run(responses, "eval", evalAlone::add);
+    assertSameNumbers(evalAlone, evalBoth);
+
+    // run: on one task, and on seven (which split the 4096 triples of the first part), the same rows
+    RunJob.Outcome one = run(both, "one", false, 1);
+    RunJob.Outcome seven = run(both, "seven", false, 7);
+    assertEquals(0, one.splitTriples());
+    assertTrue(seven.splitTriples() > 0, "seven tasks split some single-token triples");
+    assertEquals(both.configurationCount(), one.written());
+    assertEquals(both.configurationCount(), seven.written());
+    List<ResultRow> alone = new ArrayList<>(rows(runAlone(tokens, "tokens")));
+    alone.addAll(rows(runAlone(responses, "responses")));
+    assertSameNumbers(sortedByConfigId(alone), rows("one"));
+    assertSameNumbers(rows("one"), rows("seven"));
+    assertSameNumbers(sortedByConfigId(evalBoth), rows("one"));
+
+    // the summary: the estimators and baselines of every part, in order of first appearance
+    List<String> pairs = one.summary().groups().stream().map(g -> g.estimator() + " " + g.baseline()).toList();
+    assertEquals(List.of("k1/loss none", "k1/loss loo", "k3/loss none", "k3/loss loo", "k3/loss oracle",
+        "k1/reward_token none", "k1/reward_token loo", "k1/reward_token oracle",
+        "k3/reward_is none", "k3/reward_is loo", "k3/reward_is oracle"), pairs);
+    assertEquals(both.configurationCount(), one.summary().rows());
+
+    // --resume after the first part alone computes and writes the second part only
+    run(tokens, "resumed", false, 0);
+    RunJob.Outcome resumed = run(both, "resumed", true, 3);
+    assertEquals(tokens.configurationCount(), resumed.skipped());
+    assertEquals(responses.configurationCount(), resumed.written());
+    assertSameNumbers(rows("one"), rows("resumed"));
+  }
+
+  private String runAlone(Grid grid, String out) throws IOException {
+    run(grid, out, false, 3);
+    return out;
+  }
+
+  @Test
   void theSummaryIsTheRowsWrittenCountedAndTheirMedians() throws IOException {
     Grid grid = TestGrids.tiny();
     RunJob.Outcome o = run(grid, "out", false, 5);
     List<ResultRow> rows = rows("out");
     List<RowSummary.Group> groups = o.summary().groups();
-    assertEquals(grid.estimators().size() * grid.baselines().size(), groups.size());
+    assertEquals(grid.parts().get(0).estimators().size() * grid.parts().get(0).baselines().size(), groups.size());
     assertEquals("k1/loss", groups.get(0).estimator()); // grid order: estimator-major
     assertEquals("none", groups.get(0).baseline());
     assertEquals("loo", groups.get(1).baseline());
@@ -174,7 +225,7 @@ public class RunJobTest {
     run(TestGrids.tiny(List.of(64), List.of("k3/loss")), "out", false, 0);
 
     RunJob.Outcome resumed = run(full, "out", true, 0);
-    int perGroup = full.estimators().size() * full.baselines().size();
+    int perGroup = full.parts().get(0).estimators().size() * full.parts().get(0).baselines().size();
     int groups = full.triples().size();
     assertEquals(groups * perGroup + groups * 2, resumed.skipped()); // B=2 all, B=64 k3/loss × 2 baselines
     assertEquals(full.configurationCount() - resumed.skipped(), resumed.written());
