@@ -62,6 +62,8 @@ final class ExactPasses {
   double gradNormSq;
   double gradFwdNormSq;
   double gradPosNormSq;
+  /** ‖G_pos_fwd‖², G_pos_fwd on row (t,c) = d_t(c) (p − q): k3/loss's expected gradient on-policy. */
+  double gradPosFwdNormSq;
   double futureSq;
   /** Why the model cannot be evaluated (the first infeasible row's reason), or null. */
   String infeasibleReason;
@@ -71,7 +73,7 @@ final class ExactPasses {
   final double[] valueVar;
   /** Per estimator: why it has no numbers, or null. */
   final String[] problems;
-  /** Per [lane * J + j], token-only baselines only: the six exact gradient sums. */
+  /** Per [lane * J + j], token-only baselines only: the {@link #SUMS} exact gradient sums. */
   final double[][] sums;
 
   static final int BIAS_SQ = 0;
@@ -80,6 +82,8 @@ final class ExactPasses {
   static final int MEAN_DOT_G_FWD = 3;
   static final int MEAN_DOT_G_POS = 4;
   static final int SECOND = 5;
+  static final int MEAN_DOT_G_POS_FWD = 6;
+  static final int SUMS = 7;
 
   /**
    * For tests and people who want to look: when set, the backward pass writes E[ĝ] of this lane and
@@ -147,7 +151,7 @@ final class ExactPasses {
     problems = new String[lanes.estimators.size()];
     sums = new double[lanes.count * baselines.size()][];
     for (int l = 0; l < lanes.count; l++) {
-      for (int j = 0; j < baselines.size(); j++) if (baselines.get(j).tokenOnly()) sums[l * baselines.size() + j] = new double[6];
+      for (int j = 0; j < baselines.size(); j++) if (baselines.get(j).tokenOnly()) sums[l * baselines.size() + j] = new double[SUMS];
     }
     d[0] = 1.0;
     dQ[0] = 1.0;
@@ -359,6 +363,8 @@ final class ExactPasses {
         gg += gs * gs;
         gradFwdNormSq += gf * gf;
         gradPosNormSq += gp * gp;
+        double gpf = dr * tr.gradFwd[y];
+        gradPosFwdNormSq += gpf * gpf;
         double fut = gs - gp;
         futureSq += fut * fut;
         pg += tr.p[y] * gs;
@@ -512,13 +518,17 @@ final class ExactPasses {
         double base = b.kind() == Baseline.Kind.ORACLE ? meanRaw : -b.tokenOnlyOffset(0.0);
         double meanCoef = r1 * (meanRaw - base);
         double[] s = sums[l * j + jb];
+        double dotPMinusQ;
         if (var == null && omega == null) {
-          accumulateOwn(s, dM[r], tr, z, base, meanCoef, gSeq, gFwd, gPos, ms);
+          dotPMinusQ = accumulateOwn(s, dM[r], tr, z, base, meanCoef, gSeq, gPos, ms);
         } else if (var == null) {
-          accumulateWeighted(s, dM[r], tr, z, omega, base, meanCoef, gSeq, gFwd, gPos, ms);
+          dotPMinusQ = accumulateWeighted(s, dM[r], tr, z, omega, base, meanCoef, gSeq, gPos, ms);
         } else {
-          accumulate(s, dM[r], tr, z, omega, var, r1, r2, rhoVar, base, meanCoef, gSeq, gFwd, gPos, ms);
+          dotPMinusQ = accumulate(s, dM[r], tr, z, omega, var, r1, r2, rhoVar, base, meanCoef, gSeq, gPos, ms);
         }
+        // Both forward targets are p − q on the row, scaled by the row's occupancy under Q or P.
+        s[MEAN_DOT_G_FWD] += dQ[r] * dotPMinusQ;
+        s[MEAN_DOT_G_POS_FWD] += d[r] * dotPMinusQ;
         if (l == captureLane && jb == captureBaseline) captureMean(r, tr, z, omega, r1, base, meanCoef);
       }
     }
@@ -580,11 +590,12 @@ final class ExactPasses {
   /**
    * One row's share of the gradient sums of one lane and baseline, from the lane's z̄, its
    * Var(z | c, y), its weight ω, the past's E[ρ] = r1 and E[ρ²] = r2, and the baseline b: with
-   * ā = r1 ω (z̄ − b), m = d^M (μ ā − p (μ·ā)) against G_seq, G_fwd, G_pos, and
-   * E‖ĝ‖² = d^M Σ μ ‖e − p‖² (ā² + v), v = (r2 − r1²) ω² (z̄ − b)² + r2 ω² Var(z).
+   * ā = r1 ω (z̄ − b), m = d^M (μ ā − p (μ·ā)) against G_seq and G_pos, and
+   * E‖ĝ‖² = d^M Σ μ ‖e − p‖² (ā² + v), v = (r2 − r1²) ω² (z̄ − b)² + r2 ω² Var(z). Returns m·(p − q),
+   * which the caller scales into the sums against G_seq_fwd and G_pos_fwd (both p − q on a row).
    */
-  private void accumulate(double[] s, double dm, Triple tr, double[] z, double[] omega, double[] zvar, double r1, double r2,
-      double rhoVar, double base, double meanCoef, double[] gSeq, double[] gFwd, double[] gPos, double[] ms) {
+  private double accumulate(double[] s, double dm, Triple tr, double[] z, double[] omega, double[] zvar, double r1, double r2,
+      double rhoVar, double base, double meanCoef, double[] gSeq, double[] gPos, double[] ms) {
     double[] mu = tr.mu;
     double[] p = tr.p;
     double[] abar = abarScratch;
@@ -599,7 +610,7 @@ final class ExactPasses {
       extra[y] = drawn ? rhoVar * o2 * centred * centred + r2 * o2 * zvar[y] : 0.0;
     }
     double biasSq = s[BIAS_SQ], meanSq = s[MEAN_SQ], meanDotG = s[MEAN_DOT_G];
-    double meanDotGFwd = s[MEAN_DOT_G_FWD], meanDotGPos = s[MEAN_DOT_G_POS], second = s[SECOND];
+    double meanDotGPos = s[MEAN_DOT_G_POS], second = s[SECOND], dotPMinusQ = 0.0;
     for (int y = 0; y < v; y++) {
       double ax = abar[y];
       double m = dm * Math.fma(mu[y], ax, -p[y] * meanCoef);
@@ -607,22 +618,23 @@ final class ExactPasses {
       biasSq = Math.fma(bias, bias, biasSq);
       meanSq = Math.fma(m, m, meanSq);
       meanDotG = Math.fma(m, gSeq[y], meanDotG);
-      meanDotGFwd = Math.fma(m, gFwd[y], meanDotGFwd);
+      dotPMinusQ = Math.fma(m, tr.gradFwd[y], dotPMinusQ);
       meanDotGPos = Math.fma(m, gPos[y], meanDotGPos);
       double weight = dm * ms[y];
       second = Math.fma(weight * ax, ax, second) + weight * extra[y];
     }
-    store(s, biasSq, meanSq, meanDotG, meanDotGFwd, meanDotGPos, second);
+    store(s, biasSq, meanSq, meanDotG, meanDotGPos, second);
+    return dotPMinusQ;
   }
 
   /**
    * The same for a coefficient known given (c, y) with weight ω = 1 (token rules): ā = z̄ − b, no
    * variance. With d^M = 1 this is the single-token pass, operation for operation.
    */
-  private void accumulateOwn(double[] s, double dm, Triple tr, double[] z, double base, double meanCoef,
-      double[] gSeq, double[] gFwd, double[] gPos, double[] ms) {
+  private double accumulateOwn(double[] s, double dm, Triple tr, double[] z, double base, double meanCoef,
+      double[] gSeq, double[] gPos, double[] ms) {
     double biasSq = s[BIAS_SQ], meanSq = s[MEAN_SQ], meanDotG = s[MEAN_DOT_G];
-    double meanDotGFwd = s[MEAN_DOT_G_FWD], meanDotGPos = s[MEAN_DOT_G_POS], second = s[SECOND];
+    double meanDotGPos = s[MEAN_DOT_G_POS], second = s[SECOND], dotPMinusQ = 0.0;
     double[] mu = tr.mu;
     double[] p = tr.p;
     for (int y = 0; y < v; y++) {
@@ -632,19 +644,20 @@ final class ExactPasses {
       biasSq = Math.fma(bias, bias, biasSq);
       meanSq = Math.fma(m, m, meanSq);
       meanDotG = Math.fma(m, gSeq[y], meanDotG);
-      meanDotGFwd = Math.fma(m, gFwd[y], meanDotGFwd);
+      dotPMinusQ = Math.fma(m, tr.gradFwd[y], dotPMinusQ);
       meanDotGPos = Math.fma(m, gPos[y], meanDotGPos);
       double weight = dm * ms[y];
       second = Math.fma(weight * ax, ax, second);
     }
-    store(s, biasSq, meanSq, meanDotG, meanDotGFwd, meanDotGPos, second);
+    store(s, biasSq, meanSq, meanDotG, meanDotGPos, second);
+    return dotPMinusQ;
   }
 
   /** The same for a coefficient known given (c, y) with weight ω (reward rules): ā = ω (z̄ − b). */
-  private void accumulateWeighted(double[] s, double dm, Triple tr, double[] z, double[] omega, double base, double meanCoef,
-      double[] gSeq, double[] gFwd, double[] gPos, double[] ms) {
+  private double accumulateWeighted(double[] s, double dm, Triple tr, double[] z, double[] omega, double base, double meanCoef,
+      double[] gSeq, double[] gPos, double[] ms) {
     double biasSq = s[BIAS_SQ], meanSq = s[MEAN_SQ], meanDotG = s[MEAN_DOT_G];
-    double meanDotGFwd = s[MEAN_DOT_G_FWD], meanDotGPos = s[MEAN_DOT_G_POS], second = s[SECOND];
+    double meanDotGPos = s[MEAN_DOT_G_POS], second = s[SECOND], dotPMinusQ = 0.0;
     double[] mu = tr.mu;
     double[] p = tr.p;
     for (int y = 0; y < v; y++) {
@@ -654,20 +667,19 @@ final class ExactPasses {
       biasSq = Math.fma(bias, bias, biasSq);
       meanSq = Math.fma(m, m, meanSq);
       meanDotG = Math.fma(m, gSeq[y], meanDotG);
-      meanDotGFwd = Math.fma(m, gFwd[y], meanDotGFwd);
+      dotPMinusQ = Math.fma(m, tr.gradFwd[y], dotPMinusQ);
       meanDotGPos = Math.fma(m, gPos[y], meanDotGPos);
       double weight = dm * ms[y];
       second = Math.fma(weight * ax, ax, second);
     }
-    store(s, biasSq, meanSq, meanDotG, meanDotGFwd, meanDotGPos, second);
+    store(s, biasSq, meanSq, meanDotG, meanDotGPos, second);
+    return dotPMinusQ;
   }
 
-  private static void store(double[] s, double biasSq, double meanSq, double meanDotG, double meanDotGFwd,
-      double meanDotGPos, double second) {
+  private static void store(double[] s, double biasSq, double meanSq, double meanDotG, double meanDotGPos, double second) {
     s[BIAS_SQ] = biasSq;
     s[MEAN_SQ] = meanSq;
     s[MEAN_DOT_G] = meanDotG;
-    s[MEAN_DOT_G_FWD] = meanDotGFwd;
     s[MEAN_DOT_G_POS] = meanDotGPos;
     s[SECOND] = second;
   }

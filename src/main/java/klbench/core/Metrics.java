@@ -43,6 +43,8 @@ public final class Metrics implements Serializable {
   /** cos(E[ĝ_B], G_pos), the per-position gradient (SEQUENCES.md): exact and Monte Carlo. */
   public Double gradCosPosExact;
   public Double gradCosPosMc;
+  /** cos(E[ĝ_B], G_pos_fwd), exact only: G_pos_fwd on row (t,c) is d_t(c) (p − q). */
+  public Double gradCosPosFwdExact;
 
   public Double valueZ;
   public Double gradMseZ;

@@ -764,6 +764,8 @@ public final class SequenceEvaluation {
       m.gradCosExact = cosine(s[ExactPasses.MEAN_DOT_G], s[ExactPasses.MEAN_SQ], exact.gradNormSq, truth.gradNorm());
       m.gradCosFwdExact = cosine(s[ExactPasses.MEAN_DOT_G_FWD], s[ExactPasses.MEAN_SQ], exact.gradFwdNormSq, truth.gradNorm());
       m.gradCosPosExact = cosine(s[ExactPasses.MEAN_DOT_G_POS], s[ExactPasses.MEAN_SQ], exact.gradPosNormSq, truth.gradNorm());
+      m.gradCosPosFwdExact = cosine(s[ExactPasses.MEAN_DOT_G_POS_FWD], s[ExactPasses.MEAN_SQ], exact.gradPosFwdNormSq,
+          truth.gradNorm());
     }
 
     private void monteCarloGradient(Metrics m, int idx, ExactPasses exact, Truth truth) {

@@ -42,7 +42,12 @@ public enum Column {
    * Null, or, on a row that is not consistent, why Monte Carlo cannot be expected to match exact
    * there: much of an exact variance comes from tokens too rare to be drawn in this many samples.
    */
-  MC_NOTE(Type.STRING);
+  MC_NOTE(Type.STRING),
+  /**
+   * cos(E[ĝ_B], G_pos_fwd), exact, where G_pos_fwd on row (t,c) is d_t(c) (p − q): a forward KL at
+   * every position on the policy's own prefixes, which k3/loss follows on-policy (SEQUENCES.md).
+   */
+  GRAD_COS_POS_FWD_EXACT(Type.DOUBLE);
 
   public enum Type { STRING, INT, LONG, DOUBLE, BOOLEAN }
 

@@ -116,6 +116,7 @@ public final class Rows {
         .set(Column.GRAD_REL_RMSE, finite(m.gradRelRmse))
         .set(Column.GRAD_COS_POS_EXACT, finite(m.gradCosPosExact))
         .set(Column.GRAD_COS_POS_MC, finite(m.gradCosPosMc))
+        .set(Column.GRAD_COS_POS_FWD_EXACT, finite(m.gradCosPosFwdExact))
         .set(Column.VALUE_Z, finite(m.valueZ))
         .set(Column.GRAD_MSE_Z, finite(m.gradMseZ))
         // A row without numbers is neither consistent nor inconsistent.

@@ -65,6 +65,18 @@ class SequenceIdentitiesTest {
       checked += 6;
     }
     assertEquals(6 * BASELINES.size(), checked);
+    // the same, as the result columns say it: cos(E ĝ, G_pos_fwd) = 1 for k3/loss, cos(E ĝ, G_pos) = 1 for k2/loss
+    int rows = 0;
+    for (Metrics row : ev.evaluate(List.of(4), 20, 1L, "identities").metrics()) {
+      if (row.estimator.equals(Estimator.of(K3, LOSS))) {
+        assertEquals(1.0, row.gradCosPosFwdExact, TOL, "k3/loss grad_cos_pos_fwd_exact " + row.baseline);
+        rows++;
+      } else if (row.estimator.equals(Estimator.of(K2, LOSS))) {
+        assertEquals(1.0, row.gradCosPosExact, TOL, "k2/loss grad_cos_pos_exact " + row.baseline);
+        rows++;
+      }
+    }
+    assertEquals(2 * BASELINES.size(), rows);
     double future = TestTriples.distance(gSeq, gPos);
     Truth truth = ev.truth();
     if (contexts.equals("1")) {

@@ -15,6 +15,7 @@ package klbench.oracle;
  *     other vector is 0
  * @param gradCosFwd cos(E[ĝ_B], G_seq_fwd)
  * @param gradCosPos cos(E[ĝ_B], G_pos)
+ * @param gradCosPosFwd cos(E[ĝ_B], G_pos_fwd)
  * @param valueMean E_M[v̂], v̂(y) = Σ_t f(ℓ_t)
  * @param valueStd sd_M(v̂), per response (not per batch)
  * @param valueBias valueMean − KL_seq
@@ -23,5 +24,5 @@ package klbench.oracle;
  */
 public record BatchEvaluation(OracleEstimator estimator, OracleBaseline baseline, double discount, int batch,
     double[] meanGradient, double gradSecondMoment, double gradVar, double gradMse, double gradBiasNorm,
-    Double gradRelBias, Double gradRelRmse, Double gradCos, Double gradCosFwd, Double gradCosPos,
+    Double gradRelBias, Double gradRelRmse, Double gradCos, Double gradCosFwd, Double gradCosPos, Double gradCosPosFwd,
     double valueMean, double valueStd, double valueBias, Double valueRelBias, Double valueRelStd) {}

@@ -124,6 +124,7 @@ class EngineAgainstOracleTest {
       cosine(be.gradCos(), metrics.gradCosExact, what + " grad_cos_exact");
       cosine(be.gradCosFwd(), metrics.gradCosFwdExact, what + " grad_cos_fwd_exact");
       cosine(be.gradCosPos(), metrics.gradCosPosExact, what + " grad_cos_pos_exact");
+      cosine(be.gradCosPosFwd(), metrics.gradCosPosFwdExact, what + " grad_cos_pos_fwd_exact");
       if (metrics.batchSize == 1) {
         int lane = k * DISCOUNTS.size() + DISCOUNTS.indexOf(metrics.discount);
         assertClose(be.meanGradient(), ev.expectedGradient(lane, metrics.baseline),

@@ -149,6 +149,7 @@ public final class SequenceOracle {
         zeroMean ? null : Vectors.cosine(mean, truth.gradSeq()),
         zeroMean ? null : Vectors.cosine(mean, truth.gradSeqFwd()),
         zeroMean ? null : Vectors.cosine(mean, truth.gradPos()),
+        zeroMean ? null : Vectors.cosine(mean, truth.gradPosFwd()),
         valueMean, valueStd, valueMean - kl, kl == 0 ? null : (valueMean - kl) / kl, kl == 0 ? null : valueStd / kl);
   }
 
