@@ -13,6 +13,7 @@ import klbench.report.Report;
 import klbench.report.ReportFolder;
 import klbench.report.ResultViews;
 import klbench.report.SeedTable;
+import klbench.report.SequenceTable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -24,8 +25,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code klbench report}: reads {@code <out>/results}, writes {@code <out>/report/index.html} with
- * its charts and prints that path; with {@code --seed-table}, prints the README's headline table
- * (markdown) instead.
+ * its charts and prints that path; with {@code --seed-table} or {@code --sequence-table}, prints
+ * the README's headline table or its sequence table (markdown) instead.
  *
  * <p>Spark runs embedded ({@code local[*]}) unless a master is configured: {@code --master}, or
  * {@code spark.master} as set by spark-submit. {@code --out} is any Hadoop path: the results are
@@ -53,6 +54,11 @@ public final class ReportCommand implements Callable<Integer> {
           + "(run_name '" + SeedTable.SEED_RUN_NAME + "', or --run) instead of writing the report.")
   boolean seedTable;
 
+  @Option(names = "--sequence-table",
+      description = "Print the README's sequence table (markdown) from the rows of conf/grid-seq.yaml "
+          + "(run_name '" + SequenceTable.SEQUENCE_RUN_NAME + "', or --run) instead of writing the report.")
+  boolean sequenceTable;
+
   @Option(names = "--master", paramLabel = "URL",
       description = "Spark master (default: spark.master if set, else local[*]).")
   String master;
@@ -66,6 +72,9 @@ public final class ReportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter outWriter = spec.commandLine().getOut();
+    if (seedTable && sequenceTable) {
+      throw new BadInputException(null, "--sequence-table", "prints one table at a time: drop --seed-table or --sequence-table");
+    }
     // A session that already exists (an embedding program, a test) is used and left running.
     boolean ours = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
     SparkSessions.check(SparkSessions.effectiveMaster(master));
@@ -77,12 +86,9 @@ public final class ReportCommand implements Callable<Integer> {
     try {
       Dataset<Row> results = read(spark);
       if (seedTable) {
-        Dataset<Row> rows = ResultViews.latest(results, run);
-        if (run == null) {
-          Dataset<Row> seed = rows.filter(col("run_name").equalTo(SeedTable.SEED_RUN_NAME));
-          if (!seed.isEmpty()) rows = seed;
-        }
-        outWriter.print(SeedTable.markdown(rows));
+        outWriter.print(SeedTable.markdown(tableRows(results, SeedTable.SEED_RUN_NAME)));
+      } else if (sequenceTable) {
+        outWriter.print(SequenceTable.markdown(tableRows(results, SequenceTable.SEQUENCE_RUN_NAME)));
       } else {
         // Written on the local disk, then copied through the Hadoop file system of --out.
         local = Files.createTempDirectory("klbench-report-");
@@ -106,6 +112,14 @@ public final class ReportCommand implements Callable<Integer> {
       if (local != null) deleteTree(local);
       if (ours) spark.stop();
     }
+  }
+
+  /** The latest rows of --run, or else of the runs named {@code runName} if any, or else all. */
+  private Dataset<Row> tableRows(Dataset<Row> results, String runName) {
+    Dataset<Row> rows = ResultViews.latest(results, run);
+    if (run != null) return rows;
+    Dataset<Row> named = rows.filter(col("run_name").equalTo(runName));
+    return named.isEmpty() ? rows : named;
   }
 
   /** Every committed row under {@code <out>/results}; a folder no file system can read is bad input. */

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import klbench.report.data.Derived;
@@ -32,7 +31,7 @@ public final class SeedTable {
   /** Run name of the seed grid; {@code report --seed-table} picks these rows when present. */
   public static final String SEED_RUN_NAME = "seed";
   /** Below this the relative bias is zero to rounding. */
-  static final double ZERO = Labels.ZERO_TO_ROUNDING;
+  static final double ZERO = MarkdownCells.ZERO;
 
   private SeedTable() {}
 
@@ -100,11 +99,11 @@ public final class SeedTable {
     md.append("---|\n");
     for (Line l : ordered) {
       md.append("| `").append(l.estimator()).append("` | `").append(l.baseline()).append("` |");
-      for (double k : levels) md.append(' ').append(cell(l.biasByKl().get(k))).append(" |");
+      for (double k : levels) md.append(' ').append(MarkdownCells.cell(l.biasByKl().get(k))).append(" |");
       md.append(' ').append(l.withCos() == 0 ? "none (E ĝ = 0)"
-          : cell(l.cosByKl().get(levels.first())) + " → " + cell(l.cosByKl().get(levels.last()))).append(" |");
-      md.append(' ').append(range(l.minCosFwd(), l.maxCosFwd())).append(" |");
-      for (int b : batchSizes) md.append(' ').append(cell(l.rmseByBatch().get(b))).append(" |");
+          : MarkdownCells.cell(l.cosByKl().get(levels.first())) + " → " + MarkdownCells.cell(l.cosByKl().get(levels.last()))).append(" |");
+      md.append(' ').append(MarkdownCells.range(l.minCosFwd(), l.maxCosFwd())).append(" |");
+      for (int b : batchSizes) md.append(' ').append(MarkdownCells.cell(l.rmseByBatch().get(b))).append(" |");
       md.append(' ').append(reading(l, levels)).append(" |\n");
     }
     md.append("\nOn-policy; mean over vocabulary sizes ").append(join(vocab))
@@ -139,20 +138,6 @@ public final class SeedTable {
     }
     String fwd = followsFwd ? "follows G_fwd = p − q" : "biased";
     return falls ? fwd + "; bias falls with KL" : fwd;
-  }
-
-  private static String cell(Double v) {
-    if (v == null || v.isNaN()) return "–";
-    double a = Math.abs(v);
-    if (a != 0 && a < ZERO) return "0 (<1e-9)";
-    return Html.num(v);
-  }
-
-  private static String range(Double lo, Double hi) {
-    if (lo == null || hi == null) return "none";
-    String a = String.format(Locale.ROOT, "%.6f", lo);
-    String b = String.format(Locale.ROOT, "%.6f", hi);
-    return a.equals(b) ? Html.num(lo) : Html.num(lo) + " – " + Html.num(hi);
   }
 
   private static String join(List<Row> rows) {

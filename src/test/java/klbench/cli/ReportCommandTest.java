@@ -184,6 +184,25 @@ class ReportCommandTest {
   }
 
   @Test
+  void twoTablesAtOnceExitTwoWithOneLine() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.execute(new PrintWriter(out), new PrintWriter(err), "report", "--out", twoRuns.toString(),
+        "--seed-table", "--sequence-table");
+    assertEquals(2, exit);
+    assertEquals("", out.toString());
+    assertEquals(1, err.toString().lines().count(), err.toString());
+    assertTrue(err.toString().startsWith("--sequence-table: prints one table at a time"), err.toString());
+  }
+
+  @Test
+  void sequenceTableWithoutResponsesExitsTwo() {
+    Outcome o = run("--out", twoRuns.toString(), "--sequence-table");
+    assertEquals(2, o.exit());
+    assertTrue(o.err().contains("no response rows (horizon > 1"), o.err());
+  }
+
+  @Test
   void seedTablePrintsMarkdown() {
     Outcome o = run("--out", twoRuns.toString(), "--seed-table");
     assertEquals(0, o.exit(), o.err());
