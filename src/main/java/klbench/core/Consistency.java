@@ -38,6 +38,34 @@ public final class Consistency {
   }
 
   /**
+   * The mc_note of a model of several rows (responses): the share of the behaviour's draws that fall
+   * on (position, context, token) entries expected fewer than once in the run, d^M_t(c)·μ(y)·samples
+   * &lt; 1 with samples the run's B·R responses. What those entries carry — a large q/p, an importance
+   * weight, a product of them — Monte Carlo almost never sees, so its squared error misses it.
+   * Unlike the one-row note this counts draws, not variance: a model's conditional moments are not
+   * kept per entry. Null below {@link #TAIL_SHARE}.
+   */
+  static String rareEntriesNote(double rareShare) {
+    if (!(rareShare > TAIL_SHARE)) return null;
+    return String.format(Locale.ROOT,
+        "heavy tail: %.0f%% of the behaviour's tokens fall on (position, context, token) entries expected fewer than once"
+            + " in this run's responses, which it almost never draws", 100 * Math.min(1.0, rareShare));
+  }
+
+  /**
+   * Row (t, c)'s part of that share's numerator: Σ_y d·μ(y) over the tokens with d·μ(y)·samples &lt; 1,
+   * d = d^M_t(c). The shares of all rows sum to T (every position draws one token).
+   */
+  static double rareMass(double d, double[] mu, double samples) {
+    double limit = 1.0 / (d * samples);
+    double rare = 0;
+    for (double m : mu) {
+      if (m < limit) rare += m;
+    }
+    return d * rare;
+  }
+
+  /**
    * The mc_note heuristic: how much of the exact variances sits on tokens with μ(x)·samples &lt; 1,
    * which a run of that many samples almost never draws: for the value, and for E‖ĝ‖² = Σ μ (a + s)²
    * ‖e_x − p‖² as a quadratic in the baseline offset s (sums over all tokens and over the rare ones).

@@ -410,6 +410,8 @@ public final class SequenceEvaluation {
     Consistency.TailSums[] tails;
     /** Per value key, one-row models: f per token, for the value's variance. */
     double[][] oneRowValues;
+    /** Models of several rows: Σ over rows of {@link Consistency#rareMass}, for the mc_note. */
+    double rareMass;
 
     Finish(int batchSize, int batches) {
       this.batchSize = batchSize;
@@ -569,7 +571,8 @@ public final class SequenceEvaluation {
      * </pre>
      *
      * with the row's ‖p‖², p·G, ‖G‖² from the exact pass: O(entries) per row, lane and baseline, so
-     * a model of many rows costs what its draws cost. (A one-row model takes the dense loop of {@link
+     * a model of many rows costs what its draws cost; beside it one O(V) look at μ per row, for the
+     * mc_note's share of rarely drawn entries. (A one-row model takes the dense loop of {@link
      * #finishRows}, whose bits single tokens always had.)
      */
     private void finishRowsSparse(ExactPasses exact, int t, Triple[] rows) {
@@ -598,6 +601,7 @@ public final class SequenceEvaluation {
         int from = e;
         while (e < pos.size() && pos.keys[e] < lo + v) e++;
         int n = e - from;
+        rareMass += Consistency.rareMass(exact.dM[r], tr.mu, (double) batchSize * batches);
         if (n == 0) {
           for (double[] acc : mc) acc[0] += exact.gradSq[r];
           continue;
@@ -728,6 +732,8 @@ public final class SequenceEvaluation {
           // A note explains a disagreement; a consistent row needs none.
           if (!m.consistent && tails != null) {
             m.mcNote = tails[lane].note(b.tokenOnly() ? offsets(exact, 0)[lane * j + jb] : Double.NaN);
+          } else if (!m.consistent && model.rowCount() > 1) {
+            m.mcNote = Consistency.rareEntriesNote(rareMass / model.horizon());
           }
         }
       }

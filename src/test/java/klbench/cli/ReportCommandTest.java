@@ -41,10 +41,7 @@ class ReportCommandTest {
 
   @BeforeAll
   static void writeResults() throws IOException {
-    spark = SparkSession.builder().master("local[2]").appName("ReportCommandTest")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate();
+    spark = ResultFixtures.localSpark("ReportCommandTest", 4);
     Dataset<Row> all = ResultFixtures.dataset(spark, ResultFixtures.standard("unused"));
     configs = all.select("config_id").distinct().count();
     twoRuns = tmp.resolve("two-runs");

@@ -1,12 +1,14 @@
 package klbench.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -91,5 +93,52 @@ class SequenceMonteCarloTest {
         for (Field f : Metrics.class.getFields()) assertEquals(f.get(x.get(i)), f.get(y.get(i)), f.getName() + " row " + i);
       }
     }
+  }
+
+  /**
+   * A model of several rows that the run under-samples (V = 4096, 128 responses): every row that
+   * is not consistent says why in mc_note, with the share of the behaviour's tokens on entries
+   * expected fewer than once — computed here from the rows themselves (contexts 1: every row is
+   * reached with probability 1, so an entry's expected count is μ(y)·B·R).
+   */
+  @Test
+  void inconsistentRowsOfAnUndersampledModelSayWhy() {
+    int v = 4096;
+    int horizon = 6;
+    int batch = 8;
+    int batches = 16;
+    SequenceModel model = TestModels.random(v, horizon, new Contexts(1), 0.7, 1.5, 29, true);
+    SequenceEvaluation ev = SequenceEvaluation.prepare(model, estimators(), List.of(1.0), List.of(Baseline.NONE));
+    List<Metrics> rows = ev.evaluate(List.of(batch), batches, 3L, "note-test").metrics();
+    double samples = (double) batch * batches;
+    double rare = 0;
+    for (int t = 1; t <= horizon; t++) {
+      for (double mu : model.position(t)[0].mu) {
+        if (mu * samples < 1) rare += mu;
+      }
+    }
+    String share = String.format(Locale.ROOT, "%.0f%% of the behaviour's tokens", 100 * rare / horizon);
+    int inconsistent = 0;
+    for (Metrics m : rows) {
+      if (m.consistent) {
+        assertNull(m.mcNote, m.estimator.name());
+        continue;
+      }
+      inconsistent++;
+      assertNotNull(m.mcNote, m.estimator.name() + " grad_mse_z " + m.gradMseZ);
+      assertTrue(m.mcNote.contains(share), m.mcNote + " should say " + share);
+    }
+    assertTrue(inconsistent >= 3, "inconsistent rows: " + inconsistent);
+    assertTrue(rare / horizon > 0.5, "most tokens are rare here: " + rare / horizon);
+  }
+
+  /** The note's threshold: more than 10% of the draws on rare entries. */
+  @Test
+  void rareEntriesNoteThreshold() {
+    assertNull(Consistency.rareEntriesNote(0.1));
+    assertNull(Consistency.rareEntriesNote(0.0));
+    assertTrue(Consistency.rareEntriesNote(0.25).startsWith("heavy tail: 25% of the behaviour's tokens"));
+    // d·μ·samples < 1: with d = 0.1 and 100 samples the tokens below μ = 0.1 are rare.
+    assertEquals(0.1 * (0.05 + 0.02), Consistency.rareMass(0.1, new double[] {0.5, 0.33, 0.1, 0.05, 0.02}, 100), 1e-15);
   }
 }

@@ -32,10 +32,7 @@ class LatestRunTest {
   @Test
   void theQueryViewAndTheReportPickTheRunWrittenLast() throws IOException {
     Path out = tmp.resolve("out");
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("LatestRunTest")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate();
+    SparkSession spark = ResultFixtures.localSpark("LatestRunTest", 2);
     try {
       for (String run : List.of("zz-old", "aa-new")) {
         List<Row> rows = new ArrayList<>();

@@ -80,10 +80,7 @@ class RankingTest {
 
   @BeforeAll
   static void rows() {
-    spark = SparkSession.builder().master("local[2]").appName("RankingTest")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate();
+    spark = ResultFixtures.localSpark("RankingTest", 4);
     entry(0.1, true, "k1/loss", "none", 1.0, 1.0, 1.0, true, 200);
     entry(0.1, true, "k2/loss", "none", 0.31, 0.33, 0.0, true, 200);
     entry(0.1, true, "k1/reward", "none", 0.31 + 1e-12, 0.33, 0.0, true, 200);

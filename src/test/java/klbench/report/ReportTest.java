@@ -59,10 +59,7 @@ class ReportTest {
 
   @BeforeAll
   static void writeReport() throws IOException {
-    spark = SparkSession.builder().master("local[2]").appName("ReportTest")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate();
+    spark = ResultFixtures.localSpark("ReportTest", 4);
     List<ResultRow> rows = ResultFixtures.standard("run-1");
     // One row made inconsistent by hand (200 batches agree with the formulas everywhere): the
     // on-policy V = 16, KL 0.1, B 8 row of verl.low_var_kl with baseline none.

@@ -18,6 +18,17 @@ import org.apache.spark.sql.SparkSession;
 public final class ResultFixtures {
   private ResultFixtures() {}
 
+  /**
+   * The tests' Spark: local[2] on loopback (tests never depend on the host's network name), no UI,
+   * few shuffle partitions for their small tables.
+   */
+  public static SparkSession localSpark(String appName, int shufflePartitions) {
+    return SparkSession.builder().master("local[2]").appName(appName)
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions))
+        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
+  }
+
   /** The rows as a Spark dataset with the result schema. */
   public static Dataset<Row> dataset(SparkSession spark, List<ResultRow> rows) {
     List<Row> sparkRows = new ArrayList<>(rows.size());

@@ -51,10 +51,7 @@ class SeedGridTest {
     rows = seedRows(ReportTest.home().resolve("conf/grid-seed.yaml"));
     seconds = (System.nanoTime() - t0) / 1e9;
     System.out.printf("seed grid: %d rows in %.1f s (core only)%n", rows.size(), seconds);
-    spark = SparkSession.builder().master("local[2]").appName("SeedGridTest")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate();
+    spark = ResultFixtures.localSpark("SeedGridTest", 4);
     results = ResultFixtures.dataset(spark, rows).cache();
   }
 

@@ -86,10 +86,7 @@ class SequenceReportTest {
 
   @BeforeAll
   static void writeReport() throws IOException {
-    spark = SparkSession.builder().master("local[2]").appName("SequenceReportTest")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate();
+    spark = ResultFixtures.localSpark("SequenceReportTest", 4);
     int id = 0;
     for (int v : List.of(16, 64)) {
       for (boolean on : List.of(true, false)) {

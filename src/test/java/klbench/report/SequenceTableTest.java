@@ -46,10 +46,7 @@ class SequenceTableTest {
         "horizons: [1, 8, 64]", "horizons: [8]");
     rows = new ArrayList<>();
     LocalEvaluation.run(GridFile.parse(small, ReportTest.home().resolve("conf/grid-seq.yaml")), "seq-run", rows::add);
-    spark = SparkSession.builder().master("local[2]").appName("SequenceTableTest")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate();
+    spark = ResultFixtures.localSpark("SequenceTableTest", 4);
     results = ResultFixtures.dataset(spark, rows).cache();
   }
 
