@@ -35,8 +35,8 @@ class CostGuardTest {
     Grid defaults = GridFile.load(defaultGrid());
     double hours = CostGuard.estimatedHours(defaults, 2);
     System.out.printf("CostGuardTest: default grid estimated %.1f s on 2 cores%n", hours * 3600);
-    // Measured: 25 s of core work (eval, one thread), 13-20 s of simulation on 2 cores.
-    assertTrue(hours * 3600 > 7 && hours * 3600 < 20, "default grid: " + hours * 3600 + " s");
+    // Measured (run, 2 cores, load 2-3): 53 s of simulation after 20 s of target_kl solves on the driver.
+    assertTrue(hours * 3600 > 25 && hours * 3600 < 150, "default grid: " + hours * 3600 + " s");
     assertDoesNotThrow(() -> CostGuard.check(defaults, "local[2]", false, CostGuard.DEFAULT_MAX_HOURS));
 
     Grid huge = GridFile.load(hugeGrid());

@@ -107,7 +107,8 @@ class EstimatorTest {
 
   /**
    * Every preset against the table of ESTIMATORS.md ("Framework presets"), parsed from the spec
-   * itself (../shared/spec/ESTIMATORS.md beside the project), not copied: its value function,
+   * itself (its copy in src/test/resources/spec, checked against ../shared/spec where that is
+   * beside the project), not copied into code: its value function,
    * clamps, rule and source file, and no preset missing on either side. The table's shorthands:
    * {@code openrlhf.loss.k1/k2/k3} with values {@code k1/k2/k3}; a list of names with a list of
    * values ({@code verl.k1+, verl.low_var_kl+ | k1, k3}); clamps "as above" are those of the preset
@@ -116,9 +117,12 @@ class EstimatorTest {
    */
   @Test
   void everyPresetIsTheFormulaOfTheSpecTable() throws IOException {
-    Path spec = Path.of("..", "shared", "spec", "ESTIMATORS.md");
-    assertTrue(Files.isRegularFile(spec), "the spec must be beside the project: " + spec.toAbsolutePath());
+    // The spec travels with the tests (a clean clone has no ../shared); where the shared spec is
+    // beside the project, the copy must be it, so that a changed spec fails here until copied.
+    Path spec = Path.of("src", "test", "resources", "spec", "ESTIMATORS.md");
     List<String> lines = Files.readAllLines(spec);
+    Path shared = Path.of("..", "shared", "spec", "ESTIMATORS.md");
+    if (Files.isRegularFile(shared)) assertEquals(Files.readAllLines(shared), lines, spec + " is not a copy of " + shared);
     int header = lines.indexOf("| preset | value | clamps | rule | source |");
     assertTrue(header > 0, "no preset table in " + spec);
     Map<String, Double[]> clampsByName = new LinkedHashMap<>();

@@ -22,6 +22,13 @@ class WorkPlanTest {
     return GridFile.load(Path.of(System.getProperty("klbench.home", "."), "conf", "grid.yaml"));
   }
 
+  /** The default grid's first part alone: its single tokens, the grid issue 11's profile measured. */
+  static Grid defaultSingleTokens() {
+    Grid g = defaultGrid();
+    assertTrue(g.parts().get(0).horizons().equals(List.of(1)), "the default grid's first part is single tokens");
+    return new Grid(g.name(), g.description(), g.seed(), List.of(g.parts().get(0)), g.source(), g.rawText(), g.files());
+  }
+
   /** Every unit of every piece, as (triple, chunk) pairs. */
   private static List<List<Integer>> unitsOf(WorkPlan plan) {
     List<List<Integer>> out = new ArrayList<>();
