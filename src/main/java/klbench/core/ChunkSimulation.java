@@ -40,7 +40,7 @@ final class ChunkSimulation {
     int[] touched = new int[bsz];
     int expectedEntries = (int) Math.min(1 << 20, Math.min((long) bsz * batches, 64L * t.size));
     LooLog looLog = anyLoo ? new LooLog(width, width, kernel, Math.min(batches, 1 << 16), expectedEntries) : null;
-    GroupSums groups = new GroupSums(layout, baselines, bsz, kernel);
+    GroupSums groups = new GroupSums(layout, baselines, bsz, kernel, true);
     boolean ratioBlock = layout.blockWidth[1] > 0;
     // Per distinct token of the batch: where its row starts, and per weight block its weights
     // (ω = 1: c, c·p, c·G; ω = w: cw, cw·p, cw·G).
@@ -51,6 +51,8 @@ final class ChunkSimulation {
     boolean[] repeats = new boolean[3];
     double[] looShift = new double[width];
     double[] looOffsets = new double[l];
+    // The lanes outside the ω = 1 block (at horizon 1, the reward rules'), whose loo sums take a pass of their own.
+    int[] looOwnPass = java.util.stream.IntStream.range(0, l).filter(lane -> layout.blockOf[lane] != 0).toArray();
     double[] errors = new double[l * j];
     double[] weightSums = new double[12];
 
@@ -107,17 +109,21 @@ final class ChunkSimulation {
       repeats[0] = anyRepeat;
       repeats[1] = anyRepeat || offRatio;
       if (looLog != null) {
-        // loo's offset per lane: −Σ z/(B − 1) over the batch's draws, z the lane's column.
-        for (int lane = 0; lane < l; lane++) {
+        // loo's offset per lane: −Σ z/(B − 1) over the batch's draws, z the lane's column. The
+        // ω = 1 lanes get theirs from the kernel's sums in groups.add (the same sum, in the same
+        // order); the reward lanes, whose kernel sums are weighted by count·w, are summed here.
+        for (int lane : looOwnPass) {
           int col = layout.columnOf[lane];
           double z = 0;
           for (int tk = 0; tk < n; tk++) z += rows[rowAt[tk] + col] * wc[0][tk];
           looOffsets[lane] = Baseline.looOffset(bsz, z);
-          looShift[col] = looOffsets[lane];
         }
       }
       java.util.Arrays.fill(errors, 0.0);
       groups.add(rows, rowAt, 0, n, repeats, wc, wp, wg, weightSums, t.pNormSq, pDotG, offsets, looOffsets, errors);
+      if (looLog != null) {
+        for (int lane = 0; lane < l; lane++) looShift[layout.columnOf[lane]] = looOffsets[lane];
+      }
       for (int idx = 0; idx < errors.length; idx++) {
         // a squared norm: a negative value is rounding in the expansion (p nearly one-hot)
         errors[idx] = Math.max(0.0, errors[idx] + gradNormSq);

@@ -27,8 +27,21 @@ final class GroupSums {
   private final double[] scales;
   private final boolean[] isLoo;
   private final double[] sums;
+  private final int batchSize;
+  /**
+   * Single tokens: the one row is the whole batch, so the ω = 1 block's Σ P (Σ count·a over the
+   * batch, summed in draw order) is loo's batch sum itself, and {@link #add} sets those lanes'
+   * loo offsets from it rather than having them summed in a pass of their own.
+   */
+  private final boolean looFromRowSums;
 
   GroupSums(LaneLayout layout, List<Baseline> baselines, int batchSize, Kernel kernel) {
+    this(layout, baselines, batchSize, kernel, false);
+  }
+
+  GroupSums(LaneLayout layout, List<Baseline> baselines, int batchSize, Kernel kernel, boolean looFromRowSums) {
+    this.batchSize = batchSize;
+    this.looFromRowSums = looFromRowSums && baselines.stream().anyMatch(b -> b.kind() == Baseline.Kind.LOO);
     this.layout = layout;
     this.baselines = baselines;
     this.j = baselines.size();
@@ -83,7 +96,8 @@ final class GroupSums {
    * @param repeats per weight block: false when every weight of the block is 1
    * @param wc, wp, wg per weight block: per entry Q, Q·p, Q·G
    * @param offsets s per [lane · J + j] of the token-only baselines (0 for loo)
-   * @param looOffsets s per lane for loo (this batch and position)
+   * @param looOffsets s per lane for loo (this batch and position); with {@code looFromRowSums},
+   *     those of the ω = 1 block are set here
    */
   void add(double[] rows, int[] rowAt, int from, int to, boolean[] repeats, double[][] wc, double[][] wp,
       double[][] wg, double pNormSq, double pDotG, double[] offsets, double[] looOffsets, double[] err) {
@@ -126,6 +140,9 @@ final class GroupSums {
       Kernel k = to - from <= SMALL ? Kernel.scalar() : kernel;
       k.batchSums(from, to, repeats[b], rows, rowAt, layout.blockStart[b], c, p, g, width, sums);
       int[] lanes = layout.blockLanes[b];
+      if (looFromRowSums && b == 0) {
+        for (int i = 0; i < lanes.length; i++) looOffsets[lanes[i]] = Baseline.looOffset(batchSize, sums[i]);
+      }
       for (int i = 0; i < lanes.length; i++) {
         int lane = lanes[i];
         double s1 = sums[i];
