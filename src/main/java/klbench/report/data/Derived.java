@@ -62,6 +62,16 @@ public final class Derived {
   }
 
   /**
+   * The rows the gradient curves draw: baseline {@code none} where the row's sampling (on- or
+   * off-policy) has it, else every baseline of that sampling. A baseline changes the variance, and
+   * off-policy the token rules' E[ĝ], so curves compare estimators without one where they can.
+   */
+  static Column baselineNoneWhereSampled(Facts facts) {
+    return expr("baseline = 'none' OR NOT (CASE WHEN on_policy THEN " + (facts.onPolicyNone() > 0) + " ELSE "
+        + (facts.offPolicyNone() > 0) + " END)");
+  }
+
+  /**
    * The means of 1 − a cosine of E[ĝ] over a group of {@link #feasible} rows: of {@code plotted}
    * (a column of {@link #metrics}, exact where it exists) as {@code name}, and of {@code
    * <column>_exact} and {@code <column>_mc} as {@code <name>_exact} and {@code <name>_mc}.

@@ -39,7 +39,7 @@ public record GradientCurves(boolean onPolicy, boolean baselineNone, List<Point>
   public static GradientCurves of(Dataset<Row> feasible, Facts facts, boolean onPolicy) {
     Dataset<Row> mode = feasible.filter(col("on_policy").equalTo(onPolicy));
     boolean hasNone = (onPolicy ? facts.onPolicyNone() : facts.offPolicyNone()) > 0;
-    Dataset<Row> chosen = hasNone ? mode.filter(col("baseline").equalTo("none")) : mode;
+    Dataset<Row> chosen = mode.filter(Derived.baselineNoneWhereSampled(facts));
     List<Point> points = new ArrayList<>();
     List<Column> aggs = new ArrayList<>(Derived.relBiasMeans());
     aggs.addAll(Derived.oneMinusCosMeans("cos_g", "grad_cos", "one_minus_cos"));

@@ -55,12 +55,7 @@ public record SequenceCurves(List<Gradient> gradients, List<FutureShare> futureS
 
   /** The sequence curves of the feasible rows ({@link Derived#feasible}), ordered for drawing. */
   public static SequenceCurves of(Dataset<Row> feasible, Facts facts) {
-    boolean onNone = facts.onPolicyNone() > 0;
-    boolean offNone = facts.offPolicyNone() > 0;
-    // Baseline none where the sampling has it (a baseline changes the variance, and off-policy the
-    // token rules' E[ĝ]), else every baseline.
-    Dataset<Row> chosen = feasible.filter(expr("baseline = 'none' OR NOT (CASE WHEN on_policy THEN " + onNone
-        + " ELSE " + offNone + " END)"));
+    Dataset<Row> chosen = feasible.filter(Derived.baselineNoneWhereSampled(facts));
     List<Column> aggs = new ArrayList<>(Derived.relBiasMeans());
     aggs.addAll(Derived.oneMinusCosMeans("cos_g", "grad_cos", "one_minus_cos"));
     aggs.addAll(Derived.oneMinusCosMeans("cos_pos", "grad_cos_pos", "one_minus_cos_pos"));
@@ -110,6 +105,6 @@ public record SequenceCurves(List<Gradient> gradients, List<FutureShare> futureS
         .thenComparing(FutureShare::klLevel, num)
         .thenComparing(FutureShare::batchSize, Comparator.nullsFirst(Comparator.naturalOrder()))
         .thenComparingInt(FutureShare::horizon));
-    return new SequenceCurves(gradients, shares, onNone, offNone);
+    return new SequenceCurves(gradients, shares, facts.onPolicyNone() > 0, facts.offPolicyNone() > 0);
   }
 }
