@@ -31,7 +31,7 @@ final class ChunkSimulation {
     PartialStats.Accumulator acc = new PartialStats.Accumulator(l, j);
     DiscreteSampler draw = tables.alias().withUniformRandomProvider(rng);
     double[] rows = tables.rows();
-    double[] pAndG = tables.pg();
+    double[] pgw = tables.pgw();
     int rowOffset = tables.offset();
     int width = tables.columns();
     // Per token, in one long so that a draw touches one cache line: the count in the chunk so far
@@ -48,11 +48,10 @@ final class ChunkSimulation {
     double[][] wc = new double[3][bsz];
     double[][] wp = new double[3][bsz];
     double[][] wg = new double[3][bsz];
+    double[] wc0 = wc[0], wp0 = wp[0], wg0 = wg[0], wc1 = wc[1], wp1 = wp[1], wg1 = wg[1];
     boolean[] repeats = new boolean[3];
     double[] looShift = new double[width];
     double[] looOffsets = new double[l];
-    // The lanes outside the ω = 1 block (at horizon 1, the reward rules'), whose loo sums take a pass of their own.
-    int[] looOwnPass = java.util.stream.IntStream.range(0, l).filter(lane -> layout.blockOf[lane] != 0).toArray();
     double[] errors = new double[l * j];
     double[] weightSums = new double[12];
 
@@ -74,24 +73,27 @@ final class ChunkSimulation {
         anyRepeat |= c > 1;
         double cd = c;
         rowAt[tk] = rowOffset + x * width;
-        double wpx = cd * pAndG[2 * x];
-        double wgx = cd * pAndG[2 * x + 1];
-        wc[0][tk] = cd;
-        wp[0][tk] = wpx;
-        wg[0][tk] = wgx;
+        int at = SamplingTables.PGW * x;
+        double px = pgw[at];
+        double gx = pgw[at + 1];
+        double wpx = cd * px;
+        double wgx = cd * gx;
+        wc0[tk] = cd;
+        wp0[tk] = wpx;
+        wg0[tk] = wgx;
         c1 += cd;
         c2 += cd * cd;
         cp += wpx;
         cg += wgx;
         if (ratioBlock) {
-          double w = t.importance[x];
+          double w = pgw[at + 2];
           double cw = cd * w;
-          double rpx = cw * pAndG[2 * x];
-          double rgx = cw * pAndG[2 * x + 1];
+          double rpx = cw * px;
+          double rgx = cw * gx;
           offRatio |= w != 1.0;
-          wc[1][tk] = cw;
-          wp[1][tk] = rpx;
-          wg[1][tk] = rgx;
+          wc1[tk] = cw;
+          wp1[tk] = rpx;
+          wg1[tk] = rgx;
           r1 += cw;
           r2 += cw * cw;
           rp += rpx;
@@ -108,17 +110,6 @@ final class ChunkSimulation {
       weightSums[7] = rg;
       repeats[0] = anyRepeat;
       repeats[1] = anyRepeat || offRatio;
-      if (looLog != null) {
-        // loo's offset per lane: −Σ z/(B − 1) over the batch's draws, z the lane's column. The
-        // ω = 1 lanes get theirs from the kernel's sums in groups.add (the same sum, in the same
-        // order); the reward lanes, whose kernel sums are weighted by count·w, are summed here.
-        for (int lane : looOwnPass) {
-          int col = layout.columnOf[lane];
-          double z = 0;
-          for (int tk = 0; tk < n; tk++) z += rows[rowAt[tk] + col] * wc[0][tk];
-          looOffsets[lane] = Baseline.looOffset(bsz, z);
-        }
-      }
       java.util.Arrays.fill(errors, 0.0);
       groups.add(rows, rowAt, 0, n, repeats, wc, wp, wg, weightSums, t.pNormSq, pDotG, offsets, looOffsets, errors);
       if (looLog != null) {

@@ -198,7 +198,6 @@ final class ExactPasses {
     if (t == horizon) return;
     int next = model.firstRow(t + 1);
     int h = model.rowsAt(t + 1);
-    double gammaPast = 0; // γ^{t−1}, per group below
     for (int c = 0; c < rows.length; c++) {
       Triple tr = rows[c];
       int r = first + c;
@@ -210,15 +209,23 @@ final class ExactPasses {
       }
     }
     if (anyTotal) {
-      double[] f = new double[v];
-      for (int g = 0; g < pastMean.length; g++) {
-        if (pastMean[g] == null) continue;
-        double gamma = lanes.groupDiscount[g];
-        gammaPast = Math.pow(gamma, t - 1);
-        for (int c = 0; c < rows.length; c++) {
-          Triple tr = rows[c];
-          int r = first + c;
-          valueColumn(tr, em1(tr), lanes.groupKey[g], f);
+      // Row by row (em1 and the value columns once per row), group by group within: each group's
+      // sums still take the rows in context order.
+      double[][] fOfKey = new double[lanes.keyCount()][];
+      for (int c = 0; c < rows.length; c++) {
+        Triple tr = rows[c];
+        int r = first + c;
+        EstimatorColumns columns = new EstimatorColumns(tr, em1(tr));
+        java.util.Arrays.fill(fOfKey, null);
+        for (int g = 0; g < pastMean.length; g++) {
+          if (pastMean[g] == null) continue;
+          int key = lanes.groupKey[g];
+          if (fOfKey[key] == null) {
+            columns.fill(lanes.estimators.get(lanes.keyEstimator[key]));
+            fOfKey[key] = columns.value.clone();
+          }
+          double[] f = fOfKey[key];
+          double gammaPast = Math.pow(lanes.groupDiscount[g], t - 1);
           for (int y = 0; y < v; y++) {
             double mass = dM[r] * tr.mu[y];
             if (mass == 0) continue;
@@ -228,6 +235,9 @@ final class ExactPasses {
             pastSecond[g][n] += mass * (pastSecond[g][r] + 2 * step * pastMean[g][r] + step * step);
           }
         }
+      }
+      for (int g = 0; g < pastMean.length; g++) {
+        if (pastMean[g] == null) continue;
         for (int n = next; n < next + h; n++) {
           if (dM[n] > 0) {
             pastMean[g][n] /= dM[n];
@@ -249,13 +259,6 @@ final class ExactPasses {
       }
       for (int n = next; n < next + h; n++) if (dM[n] > 0) rhoSecond[n] /= dM[n];
     }
-  }
-
-  /** f of value key {@code key} on a row into {@code out} (0 where μ = 0). */
-  private void valueColumn(Triple tr, double[] em1, int key, double[] out) {
-    EstimatorColumns columns = new EstimatorColumns(tr, em1);
-    columns.fill(lanes.estimators.get(lanes.keyEstimator[key]));
-    System.arraycopy(columns.value, 0, out, 0, v);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -29,9 +29,10 @@ final class GroupSums {
   private final double[] sums;
   private final int batchSize;
   /**
-   * Single tokens: the one row is the whole batch, so the ω = 1 block's Σ P (Σ count·a over the
-   * batch, summed in draw order) is loo's batch sum itself, and {@link #add} sets those lanes'
-   * loo offsets from it rather than having them summed in a pass of their own.
+   * Single tokens: the one row is the whole batch, so loo's batch sum Σ count·z of a lane is one of
+   * the kernel's sums over the row (summed in draw order): the ω = 1 block's Σ P, and for the ω = w
+   * block (the reward rules) the kernel's sixth sum, with the counts as second weight. {@link #add}
+   * sets those lanes' loo offsets from them rather than having them summed in a pass of their own.
    */
   private final boolean looFromRowSums;
 
@@ -55,7 +56,7 @@ final class GroupSums {
     }
     int widest = 0;
     for (int b = 0; b < 3; b++) widest = Math.max(widest, layout.blockWidth[b]);
-    this.sums = new double[5 * widest];
+    this.sums = new double[6 * widest];
   }
 
   /**
@@ -138,10 +139,15 @@ final class GroupSums {
       // A row of one or two entries (the usual case over many contexts) is not worth vector set-up;
       // both kernels give the same bits.
       Kernel k = to - from <= SMALL ? Kernel.scalar() : kernel;
-      k.batchSums(from, to, repeats[b], rows, rowAt, layout.blockStart[b], c, p, g, width, sums);
+      // The ω = w block's loo sum is Σ count·z: its own Σ P where every w is 1 (its weights are then
+      // the counts, bit for bit), else the kernel's sixth sum, with the counts as second weight.
+      boolean countWeights = b == 0 || (looFromRowSums && b == 1 && java.util.Arrays.equals(wc[0], from, to, c, from, to));
+      double[] second = looFromRowSums && b == 1 && !countWeights ? wc[0] : null;
+      k.batchSums(from, to, repeats[b], rows, rowAt, layout.blockStart[b], c, p, g, second, width, sums);
       int[] lanes = layout.blockLanes[b];
-      if (looFromRowSums && b == 0) {
-        for (int i = 0; i < lanes.length; i++) looOffsets[lanes[i]] = Baseline.looOffset(batchSize, sums[i]);
+      if (looFromRowSums && b <= 1) {
+        int at = countWeights ? 0 : 5 * width;
+        for (int i = 0; i < lanes.length; i++) looOffsets[lanes[i]] = Baseline.looOffset(batchSize, sums[at + i]);
       }
       for (int i = 0; i < lanes.length; i++) {
         int lane = lanes[i];

@@ -13,7 +13,8 @@ package klbench.core;
  *
  * <p>Layout: a token's row holds [p, G, a_1, …, a_C] with C = {@link #columns}(E) (zero columns
  * pad E to a multiple of {@link #lanes}); the sums go to {@code sums[m·C + k]} for sum m of
- * estimator k, m = 0..4 for Σac, Σa²c², Σac², Σacp, ΣacG.
+ * estimator k, m = 0..4 for Σac, Σa²c², Σac², Σacp, ΣacG, and m = 5 for Σan when a second weight n
+ * is given.
  */
 abstract class Kernel {
   private static final Kernel BEST = choose();
@@ -44,9 +45,12 @@ abstract class Kernel {
    * token tk's coefficients start at rows[rowAt[tk] + base], its weights are c = wc[tk], c·p =
    * wp[tk], c·G = wg[tk]. When every weight c is 1 ({@code repeats} false) the kernel may skip the
    * multiplications by c: the sums are the same bits (a·1 = a, and Σac² = Σac).
+   *
+   * @param wn null, or a second weight per token whose sum Σ a·n (each product rounded, then added
+   *     in batch order) goes to sums[5·columns + k]: loo's Σ count·z of a block weighted by count·w
    */
   abstract void batchSums(int from, int to, boolean repeats, double[] rows, int[] rowAt, int base, double[] wc,
-      double[] wp, double[] wg, int columns, double[] sums);
+      double[] wp, double[] wg, double[] wn, int columns, double[] sums);
 
   /**
    * For k &lt; width: dst[d + k] = Σ_r src[row_r·width + k]·c_r over r in [from, to) in order, as

@@ -40,11 +40,19 @@ public final class LogSpace {
    * the result is +∞ when some b(x) = 0 where a(x) &gt; 0.
    */
   public static double kl(double[] logA, double[] logB) {
+    return kl(null, logA, logB);
+  }
+
+  /**
+   * The same with a = exp(log a) already at hand ({@code a}, or null to take the exponentials
+   * here): the same bits, without V exponentials.
+   */
+  static double kl(double[] a, double[] logA, double[] logB) {
     double sum = 0.0;
     for (int i = 0; i < logA.length; i++) {
       if (logA[i] == Double.NEGATIVE_INFINITY) continue;
       if (logB[i] == Double.NEGATIVE_INFINITY) return Double.POSITIVE_INFINITY;
-      sum += Math.exp(logA[i]) * (logA[i] - logB[i]);
+      sum += (a == null ? Math.exp(logA[i]) : a[i]) * (logA[i] - logB[i]);
     }
     return Math.max(0.0, sum);
   }

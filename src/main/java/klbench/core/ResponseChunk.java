@@ -54,6 +54,8 @@ final class ResponseChunk {
   /** Per response: Σ_t log w_t (reward_is), and Σ_{k > t} log w_k while going back. */
   private final double[] logRho;
   private final double[] logRhoAfter;
+  /** Per token ((t − 1)·n + i), reward_is only: log w at the token drawn, from the forward pass. */
+  private final double[] logWAt;
   /** Per response and future group used by reward (to go) or reward_is: the future from t + 1. */
   private final double[] future;
   private final double[] futureIs;
@@ -118,6 +120,7 @@ final class ResponseChunk {
     }
     logRho = importance ? new double[n] : null;
     logRhoAfter = importance ? new double[n] : null;
+    logWAt = importance ? new double[horizon * n] : null;
     fAt = new double[lanes.keyCount() * horizon * n];
     dfAt = new double[lanes.keyCount() * horizon * n];
     creditOf = new int[lanes.count];
@@ -185,7 +188,11 @@ final class ResponseChunk {
       for (int g = 0; g < past.length; g++) {
         if (hasTotal[g]) total[i * past.length + g] += past[g] * fAt[(at + i) * keys + groupKeyOf[g]];
       }
-      if (importance) logRho[i] += Math.log(tr.importance[y]);
+      if (importance) {
+        double logW = Math.log(tr.importance[y]);
+        logWAt[at + i] = logW;
+        logRho[i] += logW;
+      }
     }
   }
 
@@ -285,7 +292,7 @@ final class ResponseChunk {
           if (hasFuture[g]) future[i * groups + g] = newFuture[g];
           if (hasFutureIs[g]) futureIs[i * groups + g] = w * newFutureIs[g];
         }
-        if (importance) logRhoAfter[i] += Math.log(w);
+        if (importance) logRhoAfter[i] += logWAt[at];
         // The draw's entry.
         int e = batchEntries.indexOf((long) c * vocab + y);
         if (entryCount[e] == 0) {

@@ -10,10 +10,14 @@ import org.apache.commons.rng.simple.RandomSource;
  * AliasMethodDiscreteSampler}: O(1) per token after O(V) set-up, bound to each chunk's own
  * generator with {@code withUniformRandomProvider}); one row per token of its lane coefficients in
  * the {@link LaneLayout} (a(x) for token rules, z(x) = f(x) for reward rules, whose weight w goes
- * with the token's count), starting at {@link #offset}; and [p_x, G_x] per token, apart from the
- * rows so that a row of 8 columns is exactly two cache lines.
+ * with the token's count), starting at {@link #offset}; and [p_x, G_x, w_x, 0] per token in
+ * {@link #pgw}, apart from the rows so that a row of 8 columns is exactly two cache lines, and four
+ * wide so that a drawn token's weights share one cache line.
  */
-record SamplingTables(SharedStateDiscreteSampler alias, double[] rows, int offset, int columns, double[] pg) {
+record SamplingTables(SharedStateDiscreteSampler alias, double[] rows, int offset, int columns, double[] pgw) {
+  /** Doubles per token in {@link #pgw}: p, G, w and a pad. */
+  static final int PGW = 4;
+
   /**
    * Where rows start: a large array is allocated at the start of a (G1) heap region, its elements
    * 16 bytes further; 6 more doubles put every row of a multiple of 8 columns on 64-byte
@@ -32,10 +36,11 @@ record SamplingTables(SharedStateDiscreteSampler alias, double[] rows, int offse
     int width = layout.width;
     int offset = ALIGN;
     double[] rows = new double[offset + t.size * width];
-    double[] pg = new double[2 * t.size];
+    double[] pgw = new double[PGW * t.size];
     for (int x = 0; x < t.size; x++) {
-      pg[2 * x] = t.p[x];
-      pg[2 * x + 1] = t.grad[x];
+      pgw[PGW * x] = t.p[x];
+      pgw[PGW * x + 1] = t.grad[x];
+      pgw[PGW * x + 2] = t.importance[x];
     }
     EstimatorColumns columns = new EstimatorColumns(t, em1);
     Lanes lanes = layout.lanes;
@@ -46,6 +51,6 @@ record SamplingTables(SharedStateDiscreteSampler alias, double[] rows, int offse
       int col = offset + layout.columnOf[l];
       for (int x = 0; x < t.size; x++) rows[col + x * width] = column[x];
     }
-    return new SamplingTables(alias(t), rows, offset, width, pg);
+    return new SamplingTables(alias(t), rows, offset, width, pgw);
   }
 }

@@ -20,8 +20,18 @@ final class ScalarKernel extends Kernel {
 
   @Override
   void batchSums(int from, int to, boolean repeats, double[] rows, int[] rowAt, int base, double[] wc, double[] wp,
-      double[] wg, int columns, double[] sums) {
+      double[] wg, double[] wn, int columns, double[] sums) {
     for (int k = 0; k < columns; k += 2) {
+      if (wn != null) {
+        double a6 = 0, b6 = 0;
+        for (int tk = from; tk < to; tk++) {
+          int r = rowAt[tk] + base + k;
+          a6 += rows[r] * wn[tk];
+          b6 += rows[r + 1] * wn[tk];
+        }
+        sums[5 * columns + k] = a6;
+        sums[5 * columns + k + 1] = b6;
+      }
       double a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0;
       double b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0;
       if (!repeats) {

@@ -425,136 +425,122 @@ public final class SequenceEvaluation {
 
     /**
      * The rows of position t: each one's share of ḡ against G_seq, G_fwd and G_pos, per lane and
-     * baseline, in one O(V) loop; and of the value's mean.
+     * baseline; and of the value's mean.
      */
     void finishRows(ExactPasses exact, int t, Triple[] rows) {
       if (model.rowCount() > 1) {
         finishRowsSparse(exact, t, rows);
-        return;
+      } else {
+        finishOneRow(exact, rows[0]);
       }
-      PositionStats pos = positions[t - 1];
-      positions[t - 1] = null;
+    }
+
+    /**
+     * A one-row model (single tokens, where every lane is token-only and ω is 1 or w): per lane and
+     * baseline, ḡ = v − αp over the whole row in one O(V) loop (the bits single tokens always had);
+     * v_x = Σ_b (shifted coefficient at x)/(B·R) is nonzero only at the drawn tokens, so it is
+     * written there and cleared after. Also the value's mean and variance per token, and each
+     * lane's heavy-tail sums for the mc_note. Nothing here is allocated per lane: with V in the
+     * hundreds of thousands, per-lane arrays cost more than the arithmetic.
+     */
+    private void finishOneRow(ExactPasses exact, Triple tr) {
+      PositionStats pos = positions[0];
+      positions[0] = null;
       int v = model.vocabSize();
       int l = lanes.count;
       int j = baselines.size();
-      int horizon = model.horizon();
       double scale = 1.0 / ((double) batchSize * batches);
-      int rowBase = model.firstRow(t);
-      int nextBase = t < horizon ? model.firstRow(t + 1) : 0;
-      double[] counts = new double[v];
-      double[] looDense = new double[v];
-      double[] pDense = new double[v];
-      double[] qDense = new double[v];
+      int n = pos.size();
       double[] gSeq = new double[v];
       double[] gFwd = new double[v];
       double[] gPos = new double[v];
       double[] zColumn = new double[v];
-      double[] weight = new double[v];
-      int[] merged = new int[l];
-      int m = 0;
-      for (int lane = 0; lane < l; lane++) merged[lane] = lanes.tokenOnly(lane, t, horizon) ? -1 : m++;
-      int e = 0;
-      for (int c = 0; c < rows.length; c++) {
-        Triple tr = rows[c];
-        int r = rowBase + c;
-        long lo = (long) c * v;
-        int from = e;
-        while (e < pos.size() && pos.keys[e] < lo + v) e++;
-        for (int y = 0; y < v; y++) {
-          double wn = t < horizon ? exact.w[nextBase + model.next(c, y)] : 0.0;
-          gSeq[y] = exact.d[r] * (tr.p[y] * ((tr.logRatio[y] + wn) - exact.w[r]));
-        }
-        if (from == e) {
-          // An untouched row: ḡ is 0 there, so only Σ (0 − G_seq)² counts.
-          double gg = 0;
-          for (int y = 0; y < v; y++) gg += gSeq[y] * gSeq[y];
-          for (double[] s : mc) s[0] += gg;
-          continue;
-        }
-        Arrays.fill(counts, 0.0);
-        for (int i = from; i < e; i++) counts[(int) (pos.keys[i] - lo)] = pos.counts[i];
-        for (int y = 0; y < v; y++) {
-          gFwd[y] = exact.dQ[r] * tr.gradFwd[y];
-          gPos[y] = exact.d[r] * tr.grad[y];
-        }
-        EstimatorColumns columns = new EstimatorColumns(tr, em1(tr));
-        // The value's mean: Σ N_x f(x) over the draws.
-        for (int k = 0; k < lanes.keyCount(); k++) {
-          columns.fill(lanes.estimators.get(lanes.keyEstimator[k]));
-          double sum = 0;
-          for (int i = from; i < e; i++) sum += pos.counts[i] * columns.value[(int) (pos.keys[i] - lo)];
-          valueSum[k] += sum;
-          if (model.rowCount() == 1) {
-            if (oneRowValues == null) oneRowValues = new double[lanes.keyCount()][];
-            oneRowValues[k] = columns.value.clone();
+      double[] vx = new double[v];
+      for (int y = 0; y < v; y++) {
+        gSeq[y] = exact.d[0] * (tr.p[y] * ((tr.logRatio[y] + 0.0) - exact.w[0]));
+        gFwd[y] = exact.dQ[0] * tr.gradFwd[y];
+        gPos[y] = exact.d[0] * tr.grad[y];
+      }
+      if (n == 0) {
+        // Nothing drawn: ḡ is 0, so only Σ (0 − G_seq)² counts.
+        double gg = 0;
+        for (int y = 0; y < v; y++) gg += gSeq[y] * gSeq[y];
+        for (double[] acc : mc) acc[0] += gg;
+        return;
+      }
+      // Per drawn token (entry i, token y_i): its count, and its weight per block (count, count·w).
+      int[] token = new int[n];
+      double[] count = new double[n];
+      double[] countW = new double[n];
+      for (int i = 0; i < n; i++) {
+        int y = (int) pos.keys[i];
+        token[i] = y;
+        count[i] = pos.counts[i];
+        countW[i] = count[i] * tr.importance[y];
+      }
+      EstimatorColumns columns = new EstimatorColumns(tr, em1(tr));
+      // The value's mean: Σ N_x f(x) over the draws; f per token is kept for its variance.
+      oneRowValues = new double[lanes.keyCount()][];
+      for (int k = 0; k < lanes.keyCount(); k++) {
+        columns.fill(lanes.estimators.get(lanes.keyEstimator[k]));
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += count[i] * columns.value[token[i]];
+        valueSum[k] += sum;
+        oneRowValues[k] = columns.value.clone();
+      }
+      // The weight of (z + s)² in E‖ĝ‖² per token, μ‖e_x − p‖² ω², per block: ω = 1 and ω = w.
+      double[][] tailWeight = new double[2][v];
+      for (int y = 0; y < v; y++) {
+        double ms = tr.mu[y] * (1.0 - 2.0 * tr.p[y] + tr.pNormSq);
+        tailWeight[0][y] = ms;
+        tailWeight[1][y] = ms * tr.importance[y] * tr.importance[y];
+      }
+      tails = new Consistency.TailSums[l];
+      for (int lane = 0; lane < l; lane++) {
+        if (exact.problems[lanes.estimatorIndex(lane)] != null) continue;
+        int block = layout.blockOf[lane];
+        int key = lanes.keyOf[lanes.estimatorIndex(lane)];
+        columns.fill(lanes.estimator(lane));
+        System.arraycopy(block == 0 ? columns.coefficient : columns.value, 0, zColumn, 0, v);
+        double[] weight = block == 0 ? count : countW;
+        tails[lane] = Consistency.TailSums.of(tr, tailWeight[block], exact.valueMean[key], (double) batchSize * batches,
+            zColumn, oneRowValues[key]);
+        for (int jb = 0; jb < j; jb++) {
+          Baseline b = baselines.get(jb);
+          boolean loo = b.kind() == Baseline.Kind.LOO;
+          double kap = b.scale(batchSize);
+          double s = switch (b.kind()) {
+            case NONE, LOO -> 0.0;
+            case CONST -> b.constant();
+            case ORACLE -> -exact.oracle[lane][0];
+          };
+          // v at the drawn tokens: κ P_x + (loo ? L_x : s Q_x) over B·R, with P_x = z(x)·Q_x.
+          double alphaBar = 0;
+          for (int i = 0; i < n; i++) {
+            int y = token[i];
+            double qx = weight[i];
+            double px = kap * zColumn[y] * qx;
+            double shift = loo ? pos.loo[i * l + lane] * (block == 1 ? tr.importance[y] : 1.0) : s * qx;
+            vx[y] = (px + shift) * scale;
+            alphaBar += vx[y];
           }
-        }
-        if (model.rowCount() == 1) tails = new Consistency.TailSums[l];
-        for (int lane = 0; lane < l; lane++) {
-          if (exact.problems[lanes.estimatorIndex(lane)] != null) continue;
-          int block = layout.blockOf[lane];
-          int mi = merged[lane];
-          // The lane's P_x (its Σ ω z) and Q_x (its Σ ω) per token, from the entries.
-          if (mi < 0) {
-            columns.fill(lanes.estimator(lane));
-            System.arraycopy(block == 0 ? columns.coefficient : columns.value, 0, zColumn, 0, v);
-          }
+          double errSq = 0, meanSq = 0, meanDotG = 0, meanDotGFwd = 0, meanDotGPos = 0;
           for (int y = 0; y < v; y++) {
-            double cnt = counts[y];
-            weight[y] = block == 0 ? cnt : cnt * tr.importance[y];
-            pDense[y] = 0.0;
-            qDense[y] = 0.0;
-            looDense[y] = 0.0;
+            double gbar = vx[y] - alphaBar * tr.p[y];
+            double diff = gbar - gSeq[y];
+            errSq += diff * diff;
+            meanSq += gbar * gbar;
+            meanDotG += gbar * gSeq[y];
+            meanDotGFwd += gbar * gFwd[y];
+            meanDotGPos += gbar * gPos[y];
           }
-          for (int i = from; i < e; i++) {
-            int y = (int) (pos.keys[i] - lo);
-            if (mi >= 0) pDense[y] = pos.merged[i * pos.mergedLanes + mi];
-            if (block == 2) qDense[y] = pos.rho[i];
-            if (pos.loo != null) looDense[y] = pos.loo[i * l + lane] * (block == 1 ? tr.importance[y] : 1.0);
-          }
-          if (model.rowCount() == 1) {
-            double[] w = new double[v];
-            double[] ms = new double[v];
-            for (int y = 0; y < v; y++) {
-              ms[y] = tr.mu[y] * (1.0 - 2.0 * tr.p[y] + tr.pNormSq);
-              w[y] = block == 0 ? ms[y] : ms[y] * tr.importance[y] * tr.importance[y];
-            }
-            tails[lane] = Consistency.TailSums.of(tr, w, exact.valueMean[lanes.keyOf[lanes.estimatorIndex(lane)]],
-                (double) batchSize * batches, zColumn, oneRowValues[lanes.keyOf[lanes.estimatorIndex(lane)]]);
-          }
-          for (int jb = 0; jb < j; jb++) {
-            Baseline b = baselines.get(jb);
-            boolean loo = b.kind() == Baseline.Kind.LOO;
-            double kap = b.scale(batchSize);
-            double s = switch (b.kind()) {
-              case NONE, LOO -> 0.0;
-              case CONST -> b.constant();
-              case ORACLE -> -exact.oracle[lane][r];
-            };
-            double alphaBar = 0;
-            for (int i = from; i < e; i++) {
-              int y = (int) (pos.keys[i] - lo);
-              alphaBar += share(y, block, mi, kap, s, loo, counts, weight, zColumn, pDense, qDense, looDense) * scale;
-            }
-            double errSq = 0, meanSq = 0, meanDotG = 0, meanDotGFwd = 0, meanDotGPos = 0;
-            for (int y = 0; y < v; y++) {
-              double vx = counts[y] == 0 ? 0.0
-                  : share(y, block, mi, kap, s, loo, counts, weight, zColumn, pDense, qDense, looDense) * scale;
-              double gbar = vx - alphaBar * tr.p[y];
-              double diff = gbar - gSeq[y];
-              errSq += diff * diff;
-              meanSq += gbar * gbar;
-              meanDotG += gbar * gSeq[y];
-              meanDotGFwd += gbar * gFwd[y];
-              meanDotGPos += gbar * gPos[y];
-            }
-            double[] acc = mc[lane * j + jb];
-            acc[0] += errSq;
-            acc[1] += meanSq;
-            acc[2] += meanDotG;
-            acc[3] += meanDotGFwd;
-            acc[4] += meanDotGPos;
-          }
+          for (int i = 0; i < n; i++) vx[token[i]] = 0.0;
+          double[] acc = mc[lane * j + jb];
+          acc[0] += errSq;
+          acc[1] += meanSq;
+          acc[2] += meanDotG;
+          acc[3] += meanDotGFwd;
+          acc[4] += meanDotGPos;
         }
       }
     }
@@ -573,7 +559,7 @@ public final class SequenceEvaluation {
      * with the row's ‖p‖², p·G, ‖G‖² from the exact pass: O(entries) per row, lane and baseline, so
      * a model of many rows costs what its draws cost; beside it one O(V) look at μ per row, for the
      * mc_note's share of rarely drawn entries. (A one-row model takes the dense loop of {@link
-     * #finishRows}, whose bits single tokens always had.)
+     * #finishOneRow}, whose bits single tokens always had.)
      */
     private void finishRowsSparse(ExactPasses exact, int t, Triple[] rows) {
       PositionStats pos = positions[t - 1];
@@ -593,6 +579,7 @@ public final class SequenceEvaluation {
       int cap = 16;
       double[] gs = new double[cap], gf = new double[cap], gp = new double[cap], p = new double[cap];
       double[] vx = new double[cap];
+      double[] em1At = new double[cap];
       int e = 0;
       for (int c = 0; c < rows.length; c++) {
         Triple tr = rows[c];
@@ -613,6 +600,7 @@ public final class SequenceEvaluation {
           gp = new double[cap];
           p = new double[cap];
           vx = new double[cap];
+          em1At = new double[cap];
         }
         for (int i = 0; i < n; i++) {
           int y = (int) (pos.keys[from + i] - lo);
@@ -622,6 +610,7 @@ public final class SequenceEvaluation {
           gf[i] = exact.dQ[r] * tr.gradFwd[y];
           gp[i] = exact.d[r] * tr.grad[y];
           double em1 = anyExpm1 ? ValueFunction.em1(tr.logRatio[y]) : 0.0;
+          em1At[i] = em1; // once per entry: the token-only lanes below read it too
           for (int k = 0; k < keys; k++) {
             valueSum[k] += pos.counts[from + i] * lanes.estimators.get(lanes.keyEstimator[k]).valueAt(tr.logRatio[y], em1);
           }
@@ -653,7 +642,7 @@ public final class SequenceEvaluation {
               if (mi >= 0) {
                 px = kap * pos.merged[at * pos.mergedLanes + mi];
               } else {
-                double em1 = est.value().usesExpm1() ? ValueFunction.em1(tr.logRatio[y]) : 0.0;
+                double em1 = est.value().usesExpm1() ? em1At[i] : 0.0;
                 double z = block == 0 ? est.coefficientAt(tr.logRatio[y], tr.importance[y], em1) : est.valueAt(tr.logRatio[y], em1);
                 px = kap * z * qx;
               }

@@ -69,8 +69,9 @@ public final class Triple {
       gg += grad[x] * grad[x];
       ff += gradFwd[x] * gradFwd[x];
     }
-    double klFwd = LogSpace.kl(logQ, logP);
-    double klBehaviour = onPolicy ? 0.0 : LogSpace.kl(this.logMu, logP);
+    // q and μ are exp(log q) and exp(log μ) already: the same sums without 2V more exponentials.
+    double klFwd = LogSpace.kl(q, logQ, logP);
+    double klBehaviour = onPolicy ? 0.0 : LogSpace.kl(mu, this.logMu, logP);
     this.truth = new Truth(
         infeasibleReason != null && infeasibleReason.startsWith("reference") ? Double.POSITIVE_INFINITY : Math.max(0.0, kl),
         klFwd, klBehaviour, entropy, Math.sqrt(gg), Math.sqrt(ff));

@@ -33,9 +33,11 @@ final class VectorKernel extends Kernel {
 
   @Override
   void batchSums(int from, int to, boolean repeats, double[] rows, int[] rowAt, int base, double[] wc, double[] wp,
-      double[] wg, int columns, double[] sums) {
+      double[] wg, double[] wn, int columns, double[] sums) {
     for (int k = 0; k < columns; k += S.length()) {
-      if (repeats) {
+      if (wn != null) {
+        withCountsAndSecondWeight(from, to, rows, rowAt, base + k, wc, wp, wg, wn, columns, sums, k);
+      } else if (repeats) {
         withCounts(from, to, rows, rowAt, base + k, wc, wp, wg, columns, sums, k);
       } else {
         singles(from, to, rows, rowAt, base + k, wp, wg, columns, sums, k);
@@ -77,6 +79,29 @@ final class VectorKernel extends Kernel {
       s5 = a.fma(DoubleVector.broadcast(S, wg[tk]), s5);
     }
     store(sums, columns, k, s1, s2, s3, s4, s5);
+  }
+
+  private static void withCountsAndSecondWeight(int from, int to, double[] rows, int[] rowAt, int column, double[] wc,
+      double[] wp, double[] wg, double[] wn, int columns, double[] sums, int k) {
+    DoubleVector s1 = DoubleVector.zero(S);
+    DoubleVector s2 = s1;
+    DoubleVector s3 = s1;
+    DoubleVector s4 = s1;
+    DoubleVector s5 = s1;
+    DoubleVector s6 = s1;
+    for (int tk = from; tk < to; tk++) {
+      DoubleVector a = DoubleVector.fromArray(S, rows, rowAt[tk] + column);
+      DoubleVector c = DoubleVector.broadcast(S, wc[tk]);
+      DoubleVector ac = a.mul(c);
+      s1 = s1.add(ac);
+      s2 = ac.fma(ac, s2);
+      s3 = ac.fma(c, s3);
+      s4 = a.fma(DoubleVector.broadcast(S, wp[tk]), s4);
+      s5 = a.fma(DoubleVector.broadcast(S, wg[tk]), s5);
+      s6 = s6.add(a.mul(DoubleVector.broadcast(S, wn[tk])));
+    }
+    store(sums, columns, k, s1, s2, s3, s4, s5);
+    s6.intoArray(sums, 5 * columns + k);
   }
 
   /** The five sums of lanes k.. into their places, sums[m·columns + k]. */

@@ -134,8 +134,13 @@ public final class ResultStore {
     }
   }
 
-  /** Where the run's tasks write its rows (see {@link Staging}). */
-  Staging staging(String runId) {
+  /**
+   * Where the run's tasks write its rows (see {@link Staging}), created here on the driver: a task
+   * writes only into a folder that exists, so that one outliving its abandoned run cannot
+   * recreate it.
+   */
+  Staging staging(String runId) throws IOException {
+    fs.mkdirs(new Path(stagingDir(runId), Staging.ATTEMPTS));
     return new Staging(stagingDir(runId), hadoop);
   }
 

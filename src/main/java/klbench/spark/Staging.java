@@ -34,6 +34,11 @@ final class Staging implements Serializable {
     Path target = new Path(dir, name);
     Path attempt = new Path(new Path(dir, ATTEMPTS), name + "." + UUID.randomUUID() + ".inprogress");
     FileSystem fs = target.getFileSystem(hadoop.value());
+    // The driver made the folder and removes it when it abandons the run; a task of a cancelled
+    // job that is still running must not bring it back (its writer would create the parents).
+    if (!fs.exists(attempt.getParent())) {
+      throw new IOException("the run's staging folder " + dir + " is gone: the run was abandoned");
+    }
     return new RowFile(fs, attempt, target, ParquetRows.writer(attempt, hadoop.value()));
   }
 

@@ -48,7 +48,7 @@ public class KernelBenchmark {
 
     @Override
     void batchSums(int from, int to, boolean repeats, double[] rows, int[] rowAt, int base, double[] wc, double[] wp,
-        double[] wg, int columns, double[] sums) {}
+        double[] wg, double[] wn, int columns, double[] sums) {}
 
     @Override
     void weightedRows(double[] dst, int d, double[] src, int width, int[] rowOf, double[] weight, int from, int to) {}

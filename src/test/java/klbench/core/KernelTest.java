@@ -69,18 +69,20 @@ class KernelTest {
     double[] wc = new double[n];
     double[] wp = new double[n];
     double[] wg = new double[n];
+    double[] wn = new double[n];
     for (int tk = 0; tk < n; tk++) {
       rowAt[tk] = tk * stride + 2;
+      wn[tk] = 1 + r.nextInt(4);
       for (int k = 0; k < columns; k++) rows[rowAt[tk] + k] = (r.nextDouble() - 0.4) * Math.pow(10, r.nextInt(-8, 8));
       double c = repeats ? 1 + r.nextInt(4) : 1;
       wc[tk] = c;
       wp[tk] = c * r.nextDouble() * 1e-3;
       wg[tk] = c * (r.nextDouble() - 0.5) * 1e-4;
     }
-    double[] expected = new double[5 * columns];
+    double[] expected = new double[6 * columns];
     boolean someOrderMatters = false;
     for (int k = 0; k < columns; k++) {
-      double s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, backward = 0;
+      double s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, backward = 0;
       for (int tk = 0; tk < n; tk++) {
         double a = rows[rowAt[tk] + k];
         double ac = a * wc[tk];
@@ -89,6 +91,7 @@ class KernelTest {
         s3 = Math.fma(ac, wc[tk], s3);
         s4 = Math.fma(a, wp[tk], s4);
         s5 = Math.fma(a, wg[tk], s5);
+        s6 += a * wn[tk];
       }
       for (int tk = n - 1; tk >= 0; tk--) backward += rows[rowAt[tk] + k] * wc[tk];
       someOrderMatters |= backward != s1;
@@ -97,16 +100,25 @@ class KernelTest {
       expected[2 * columns + k] = s3;
       expected[3 * columns + k] = s4;
       expected[4 * columns + k] = s5;
+      expected[5 * columns + k] = s6;
     }
     assertTrue(someOrderMatters, "the data should make summation order visible in the bits");
+    int compared = 0;
     for (Kernel kernel : List.of(Kernel.scalar(), Kernel.vector())) {
-      double[] sums = new double[5 * columns];
-      kernel.batchSums(0, n, repeats, rows, rowAt, 0, wc, wp, wg, columns, sums);
-      for (int i = 0; i < sums.length; i++) {
-        assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(sums[i]),
-            kernel.name() + " sum " + i / columns + " of column " + i % columns);
+      // Without a second weight, five sums (the sixth place is left alone); with one, six.
+      for (double[] second : new double[][] {null, wn}) {
+        double[] sums = new double[6 * columns];
+        java.util.Arrays.fill(sums, 5 * columns, 6 * columns, Double.NaN);
+        kernel.batchSums(0, n, repeats, rows, rowAt, 0, wc, wp, wg, second, columns, sums);
+        for (int i = 0; i < sums.length; i++) {
+          double want = second == null && i >= 5 * columns ? Double.NaN : expected[i];
+          assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(sums[i]),
+              kernel.name() + " sum " + i / columns + " of column " + i % columns + (second == null ? "" : ", second weight"));
+          compared++;
+        }
       }
     }
+    assertEquals(2 * 2 * 6 * columns, compared);
   }
 
   private static UniformRandomProvider stream(int v, int b) {
