@@ -39,7 +39,9 @@ final class ChunkSimulation {
     long[] tally = new long[t.size];
     int[] touched = new int[bsz];
     int expectedEntries = (int) Math.min(1 << 20, Math.min((long) bsz * batches, 64L * t.size));
-    LooLog looLog = anyLoo ? new LooLog(width, width, kernel, Math.min(batches, 1 << 16), expectedEntries) : null;
+    // loo's log keeps the columns the blocks use, not the row's padding to a cache line.
+    int looWidth = layout.usedColumns;
+    LooLog looLog = anyLoo ? new LooLog(looWidth, looWidth, kernel, Math.min(batches, 1 << 16), expectedEntries) : null;
     GroupSums groups = new GroupSums(layout, baselines, bsz, kernel, true);
     boolean ratioBlock = layout.blockWidth[1] > 0;
     // Per distinct token of the batch: where its row starts, and per weight block its weights
@@ -140,7 +142,7 @@ final class ChunkSimulation {
       double[] wide = looLog.rows(tokens, t.size);
       loo = new double[nonZero * l];
       for (int i = 0; i < nonZero; i++) {
-        for (int lane = 0; lane < l; lane++) loo[i * l + lane] = wide[i * width + layout.columnOf[lane]];
+        for (int lane = 0; lane < l; lane++) loo[i * l + lane] = wide[i * looWidth + layout.columnOf[lane]];
       }
     }
     PositionStats position = new PositionStats(keys, counts, loo, null, null, l, 0);

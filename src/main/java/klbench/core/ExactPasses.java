@@ -198,11 +198,13 @@ final class ExactPasses {
     if (t == horizon) return;
     int next = model.firstRow(t + 1);
     int h = model.rowsAt(t + 1);
+    int[] nextOf = new int[v]; // per row: next(c, y) for every y, without a division per token
     for (int c = 0; c < rows.length; c++) {
       Triple tr = rows[c];
       int r = first + c;
+      nextContexts(c, nextOf);
       for (int y = 0; y < v; y++) {
-        int n = next + model.next(c, y);
+        int n = next + nextOf[y];
         d[n] += d[r] * tr.p[y];
         dQ[n] += dQ[r] * tr.q[y];
         dM[n] += dM[r] * tr.mu[y];
@@ -217,6 +219,7 @@ final class ExactPasses {
         int r = first + c;
         EstimatorColumns columns = new EstimatorColumns(tr, em1(tr));
         java.util.Arrays.fill(fOfKey, null);
+        nextContexts(c, nextOf);
         for (int g = 0; g < pastMean.length; g++) {
           if (pastMean[g] == null) continue;
           int key = lanes.groupKey[g];
@@ -229,7 +232,7 @@ final class ExactPasses {
           for (int y = 0; y < v; y++) {
             double mass = dM[r] * tr.mu[y];
             if (mass == 0) continue;
-            int n = next + model.next(c, y);
+            int n = next + nextOf[y];
             double step = gammaPast * f[y];
             pastMean[g][n] += mass * (pastMean[g][r] + step);
             pastSecond[g][n] += mass * (pastSecond[g][r] + 2 * step * pastMean[g][r] + step * step);
@@ -250,11 +253,12 @@ final class ExactPasses {
       for (int c = 0; c < rows.length; c++) {
         Triple tr = rows[c];
         int r = first + c;
+        nextContexts(c, nextOf);
         for (int y = 0; y < v; y++) {
           double mass = dM[r] * tr.mu[y];
           if (mass == 0) continue;
           double wy = tr.importance[y];
-          rhoSecond[next + model.next(c, y)] += mass * rhoSecond[r] * wy * wy;
+          rhoSecond[next + nextOf[y]] += mass * rhoSecond[r] * wy * wy;
         }
       }
       for (int n = next; n < next + h; n++) if (dM[n] > 0) rhoSecond[n] /= dM[n];

@@ -18,8 +18,15 @@ final class LaneLayout {
   final int[] blockWidth = new int[3];
   /** Per block: its lanes in column order. */
   final int[][] blockLanes = new int[3][];
-  /** The row width: all blocks. */
+  /**
+   * The row width: all blocks, padded to a multiple of {@link #ROW_ALIGN} columns so that rows of
+   * {@link SamplingTables} start on cache lines and no vector load straddles two lines.
+   */
   final int width;
+  /** 8 doubles: one 64-byte cache line. */
+  static final int ROW_ALIGN = 8;
+  /** The columns the blocks use, before that padding (a multiple of the kernel's lanes). */
+  final int usedColumns;
 
   LaneLayout(Lanes lanes, int horizon) {
     this.lanes = lanes;
@@ -38,7 +45,8 @@ final class LaneLayout {
       blockLanes[b] = new int[counts[b]];
       start += blockWidth[b];
     }
-    width = start;
+    usedColumns = start;
+    width = (start + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
     int[] filled = new int[3];
     for (int l = 0; l < lanes.count; l++) {
       int b = blockOf[l];

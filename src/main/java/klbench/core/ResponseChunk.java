@@ -327,7 +327,8 @@ final class ResponseChunk {
         double cnt = entryCount[e];
         double w = tr.importance[y];
         double p = tr.p[y];
-        double wn = t < horizon ? exact.w[nextBase + model.next(c, y)] : 0.0;
+        // next(c, y), as the forward pass stored it for the entry's first draw
+        double wn = t < horizon ? exact.w[nextBase + context[t][i0 + entryFirst[e]]] : 0.0;
         double g = exact.d[r] * (p * ((tr.logRatio[y] + wn) - exact.w[r]));
         pAt[o] = p;
         gAt[o] = g;

@@ -78,8 +78,12 @@ public final class SequenceEvaluation {
   /** The Monte Carlo kernel: the JVM's best; tests set the scalar one to compare bits. */
   Kernel kernel = Kernel.best();
 
-  /** What {@link #evaluate} finds: the model's truth and the metrics of every configuration. */
-  public record Result(Truth truth, List<Metrics> metrics) {}
+  /**
+   * What {@link #evaluate} finds: the model's truth and the metrics of every configuration; and,
+   * for benchmarks, the wall time spent in Monte Carlo (drawing, coefficients, batch errors,
+   * folding and finishing the rows), apart from building rows, alias tables and the exact passes.
+   */
+  public record Result(Truth truth, List<Metrics> metrics, long monteCarloNanos) {}
 
   /** The metrics of one batch size (see {@link #evaluate(List, int, long, String)}). */
   public List<Metrics> evaluate(int batchSize, int batches, long seed, String modelKey) {
@@ -103,6 +107,7 @@ public final class SequenceEvaluation {
       }
     }
     ExactPasses exact = new ExactPasses(model, lanes, baselines);
+    long monteCarloNanos = 0;
     Finish[] finish = new Finish[batchSizes.size()];
     for (int i = 0; i < finish.length; i++) finish[i] = new Finish(batchSizes.get(i), batches);
     if (model.rowCount() == 1 && !throughResponses) {
@@ -110,26 +115,27 @@ public final class SequenceEvaluation {
       exact.forward(1, rows);
       if (exact.feasible()) {
         exact.backward(1, rows);
-        SamplingTables tables = null;
+        SamplingTables tables = SamplingTables.of(rows[0], layout, exact.problems, em1(rows[0]));
+        long start = System.nanoTime();
         for (Finish fin : finish) {
           int chunks = Chunking.chunkCount(fin.batchSize, batches, 1);
           List<PartialStats> parts = new ArrayList<>(chunks);
           for (int c = 0; c < chunks; c++) {
-            if (tables == null) tables = SamplingTables.of(rows[0], layout, exact.problems, em1(rows[0]));
             parts.add(simulateOneRow(exact, tables, rows[0], fin.batchSize, batches, c, seed, modelKey));
           }
           fin.stats = PartialStats.foldInChunkOrder(parts, chunks);
           fin.position(1, fin.stats.positions[0]);
           fin.finishRows(exact, 1, rows);
         }
+        monteCarloNanos = System.nanoTime() - start;
       }
     } else {
-      sweep(exact, finish, batches, seed, modelKey);
+      monteCarloNanos = sweep(exact, finish, batches, seed, modelKey);
     }
     Truth truth = truth(exact);
     List<Metrics> out = new ArrayList<>();
     for (Finish fin : finish) out.addAll(fin.metrics(exact, truth));
-    return new Result(truth, out);
+    return new Result(truth, out, monteCarloNanos);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -262,29 +268,35 @@ public final class SequenceEvaluation {
     return new double[][] {exact.capturedGSeq, exact.capturedGFwd, exact.capturedGPos, exact.capturedGPosFwd};
   }
 
-  /** The forward pass (draws) and backward pass (coefficients) of a model of several rows. */
-  private void sweep(ExactPasses exact, Finish[] finish, int batches, long seed, String modelKey) {
-    if (model.kept()) {
-      chunkByChunk(exact, finish, batches, seed, modelKey);
-      return;
-    }
+  /**
+   * The forward pass (draws) and backward pass (coefficients) of a model of several rows; returns
+   * the nanoseconds spent in Monte Carlo (see {@link Result}).
+   */
+  private long sweep(ExactPasses exact, Finish[] finish, int batches, long seed, String modelKey) {
+    if (model.kept()) return chunkByChunk(exact, finish, batches, seed, modelKey);
     int horizon = model.horizon();
+    long mc = 0;
+    long start = System.nanoTime();
     List<List<ResponseChunk>> chunks = new ArrayList<>();
     for (Finish fin : finish) {
       List<ResponseChunk> list = new ArrayList<>();
       for (int c = 0; c < Chunking.chunkCount(fin.batchSize, batches, horizon); c++) list.add(chunk(exact, fin, batches, c, seed, modelKey));
       chunks.add(list);
     }
+    mc += System.nanoTime() - start;
     for (int t = 1; t <= horizon; t++) {
       Triple[] rows = model.position(t);
       exact.forward(t, rows);
-      if (!exact.feasible()) return;
+      if (!exact.feasible()) return mc;
       SharedStateDiscreteSampler[] alias = alias(rows);
+      start = System.nanoTime();
       for (List<ResponseChunk> list : chunks) for (ResponseChunk ch : list) ch.forward(t, rows, alias);
+      mc += System.nanoTime() - start;
     }
     for (int t = horizon; t >= 1; t--) {
       Triple[] rows = model.position(t);
       exact.backward(t, rows);
+      start = System.nanoTime();
       for (int i = 0; i < finish.length; i++) {
         PositionStats all = null;
         for (ResponseChunk ch : chunks.get(i)) {
@@ -295,12 +307,15 @@ public final class SequenceEvaluation {
         finish[i].position(t, all);
         finish[i].finishRows(exact, t, rows);
       }
+      mc += System.nanoTime() - start;
     }
+    start = System.nanoTime();
     for (int i = 0; i < finish.length; i++) {
       List<PartialStats> parts = new ArrayList<>();
       for (ResponseChunk ch : chunks.get(i)) parts.add(ch.result());
       finish[i].stats = PartialStats.foldInChunkOrder(parts, parts.size());
     }
+    return mc + System.nanoTime() - start;
   }
 
   /**
@@ -308,17 +323,18 @@ public final class SequenceEvaluation {
    * that only one chunk's responses are held; each position's entries fold in chunk order and each
    * row is finished at the end, in the order of the sweep above: the same bits.
    */
-  private void chunkByChunk(ExactPasses exact, Finish[] finish, int batches, long seed, String modelKey) {
+  private long chunkByChunk(ExactPasses exact, Finish[] finish, int batches, long seed, String modelKey) {
     int horizon = model.horizon();
     Triple[][] rows = new Triple[horizon][];
     SharedStateDiscreteSampler[][] alias = new SharedStateDiscreteSampler[horizon][];
     for (int t = 1; t <= horizon; t++) {
       rows[t - 1] = model.position(t);
       exact.forward(t, rows[t - 1]);
-      if (!exact.feasible()) return;
+      if (!exact.feasible()) return 0;
     }
     for (int t = horizon; t >= 1; t--) exact.backward(t, rows[t - 1]);
     for (int t = 1; t <= horizon; t++) alias[t - 1] = alias(rows[t - 1]);
+    long start = System.nanoTime();
     for (Finish fin : finish) {
       PositionStats[] positions = new PositionStats[horizon];
       List<PartialStats> parts = new ArrayList<>();
@@ -340,6 +356,7 @@ public final class SequenceEvaluation {
       }
       fin.stats = PartialStats.foldInChunkOrder(parts, parts.size());
     }
+    return System.nanoTime() - start;
   }
 
   private ResponseChunk chunk(ExactPasses exact, Finish fin, int batches, int c, long seed, String modelKey) {

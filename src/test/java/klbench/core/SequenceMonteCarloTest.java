@@ -75,6 +75,24 @@ class SequenceMonteCarloTest {
     }
   }
 
+  /**
+   * The Monte Carlo time a result reports (for benchmarks) is a part of the evaluation's wall time:
+   * positive, and less than the whole, for kept, rebuilt and one-row models.
+   */
+  @Test
+  void monteCarloTimeIsAPartOfTheWallTime() {
+    List<SequenceModel> models = List.of(TestModels.random(7, 8, new Contexts(3), 0.7, 0.3, 21, true),
+        TestModels.random(7, 8, new Contexts(3), 0.7, 0.3, 21, false), SequenceModel.of(TestTriples.offPolicy(200, 0.6, 0.4, 43)));
+    for (SequenceModel m : models) {
+      SequenceEvaluation ev = SequenceEvaluation.prepare(m, estimators(), List.of(1.0), List.of(Baseline.NONE));
+      long start = System.nanoTime();
+      SequenceEvaluation.Result r = ev.evaluate(List.of(16), 200, 9L, "timing");
+      long wall = System.nanoTime() - start;
+      assertTrue(r.monteCarloNanos() > 0, "rows " + m.rowCount());
+      assertTrue(r.monteCarloNanos() < wall, r.monteCarloNanos() + " ns of " + wall + ", rows " + m.rowCount());
+    }
+  }
+
   /** The vector and scalar kernels give the same bits for responses too (and for single tokens). */
   @Test
   void vectorAndScalarKernelsGiveTheSameBits() throws Exception {
