@@ -14,10 +14,10 @@ package klbench.core;
  * next {@link #fill}.
  */
 final class EstimatorColumns {
-  private final Triple t;
+  private Triple t;
   /** expm1(−ℓ), or null when no estimator reads it. */
-  private final double[] em1;
-  private final boolean anyUnsampled;
+  private double[] em1;
+  private boolean anyUnsampled;
   /** f(x) of the estimator last filled. */
   final double[] value;
   /** a(x) of the estimator last filled. */
@@ -27,14 +27,25 @@ final class EstimatorColumns {
   private ValueFunction current;
 
   EstimatorColumns(Triple t, double[] em1) {
-    this.t = t;
-    this.em1 = em1;
     this.value = new double[t.size];
     this.coefficient = new double[t.size];
     this.derivative = new double[t.size];
+    rebind(t, em1);
+  }
+
+  /**
+   * The same scratch for another triple of the same size, whose columns the next {@link #fill}
+   * computes: a pass over many rows reuses one set of arrays rather than allocating three per row.
+   */
+  EstimatorColumns rebind(Triple t, double[] em1) {
+    if (t.size != value.length) throw new IllegalArgumentException("a triple of " + t.size + " tokens, columns of " + value.length);
+    this.t = t;
+    this.em1 = em1;
+    this.current = null;
     boolean unsampled = false;
     for (double m : t.mu) unsampled |= m == 0.0;
     this.anyUnsampled = unsampled;
+    return this;
   }
 
   /** The value column depends on the value function and its clamps, not on the rule. */

@@ -144,8 +144,9 @@ final class ExactPasses {
       }
     }
     rhoSecond = anyImportance ? new double[rows] : null;
-    abarScratch = new double[v];
-    extraScratch = new double[v];
+    // accumulate's scratch: only a horizon above 1 has coefficients with a variance given (c, y)
+    abarScratch = horizon > 1 ? new double[v] : null;
+    extraScratch = horizon > 1 ? new double[v] : null;
     valueMean = new double[lanes.keyCount()];
     valueVar = new double[lanes.keyCount()];
     problems = new String[lanes.estimators.size()];
@@ -168,10 +169,14 @@ final class ExactPasses {
 
   /** expm1(−ℓ) of a row, when some value function reads it. */
   private double[] em1(Triple tr) {
+    return anyExpm1 ? em1(tr, new double[v]) : null;
+  }
+
+  /** The same into {@code into} (reused from row to row), or null when no value function reads it. */
+  private double[] em1(Triple tr, double[] into) {
     if (!anyExpm1) return null;
-    double[] e = new double[v];
-    for (int x = 0; x < v; x++) e[x] = ValueFunction.em1(tr.logRatio[x]);
-    return e;
+    for (int x = 0; x < v; x++) into[x] = ValueFunction.em1(tr.logRatio[x]);
+    return into;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -214,10 +219,12 @@ final class ExactPasses {
       // Row by row (em1 and the value columns once per row), group by group within: each group's
       // sums still take the rows in context order.
       double[][] fOfKey = new double[lanes.keyCount()][];
+      double[] em1 = anyExpm1 ? new double[v] : null;
+      EstimatorColumns columns = null;
       for (int c = 0; c < rows.length; c++) {
         Triple tr = rows[c];
         int r = first + c;
-        EstimatorColumns columns = new EstimatorColumns(tr, em1(tr));
+        columns = columns == null ? new EstimatorColumns(tr, em1(tr, em1)) : columns.rebind(tr, em1(tr, em1));
         java.util.Arrays.fill(fOfKey, null);
         nextContexts(c, nextOf);
         for (int g = 0; g < pastMean.length; g++) {
@@ -295,7 +302,8 @@ final class ExactPasses {
     final double[][] xCur;
     final double[][] xVarCur;
     // Scratch columns, reused across the rows of this position.
-    final int[] next = new int[v];
+    /** next(c, y) per token of the current row (not at the last position). */
+    final int[] next;
     final double[] wcol = new double[v];
     final double[] gSeq = new double[v];
     final double[] gFwd = new double[v];
@@ -311,9 +319,13 @@ final class ExactPasses {
     final double[][] importanceOf;
     /** The estimator whose coefficient {@link EstimatorColumns} holds now, or −1. */
     int filled = -1;
-    final double[] zbar = new double[v];
-    final double[] zvar = new double[v];
+    /** reward_total's z̄ and Var(z | c, y) on the current row; zvar also reward_is's scratch. */
+    final double[] zbar;
+    final double[] zvar;
     final double[] scratch = new double[v];
+    /** expm1(−ℓ) of the current row, and the estimator columns, reused from row to row. */
+    final double[] em1Row = anyExpm1 ? new double[v] : null;
+    EstimatorColumns columns;
 
     Position(int t, int contexts) {
       this.t = t;
@@ -325,18 +337,25 @@ final class ExactPasses {
       varCur = new double[groups][contexts];
       xCur = anyImportance ? new double[groups][contexts] : null;
       xVarCur = anyImportance ? new double[groups][contexts] : null;
+      // Only what this position reads: at the last one the futures are the values themselves.
       f = new double[lanes.keyCount()][v];
-      ucol = new double[groups][v];
-      vcolFuture = new double[groups][v];
-      xcol = anyImportance ? new double[groups][v] : null;
-      xVarFuture = anyImportance ? new double[groups][v] : null;
+      next = last ? null : new int[v];
+      ucol = last ? null : new double[groups][v];
+      vcolFuture = last ? null : new double[groups][v];
+      xcol = anyImportance && !last ? new double[groups][v] : null;
+      xVarFuture = anyImportance && horizon > 1 ? new double[groups][v] : null; // zeros at the last position
+      zbar = anyTotal ? new double[v] : null;
+      zvar = anyTotal || anyImportance ? new double[v] : null; // reward_is's future uses it too
       futureOf = new double[groups][];
       importanceOf = new double[groups][];
     }
 
     void row(int c, Triple tr) {
       int r = first + c;
-      EstimatorColumns columns = new EstimatorColumns(tr, em1(tr));
+      double[] em1 = em1(tr, em1Row);
+      EstimatorColumns columns = this.columns == null ? new EstimatorColumns(tr, em1) : this.columns.rebind(tr, em1);
+      this.columns = columns;
+      filled = -1;
       if (!last) nextContexts(c, next);
       targets(c, r, tr);
       columns(tr, columns);
@@ -423,11 +442,14 @@ final class ExactPasses {
         uCur[g][c] = mean;
         varCur[g][c] = EstimatorColumns.weightedSquares(tr.mu, fk, mean, v) + 0.0;
         if (anyImportance) {
-          for (int y = 0; y < v; y++) scratch[y] = tr.importance[y] * fk[y];
-          double xm = EstimatorColumns.dot(tr.mu, scratch, v);
-          xCur[g][c] = xm;
-          xVarCur[g][c] = EstimatorColumns.weightedSquares(tr.mu, scratch, xm, v);
           importanceOf[g] = fk;
+          // X's moments feed the position before; at t = 1 (single tokens) there is none.
+          if (t > 1) {
+            for (int y = 0; y < v; y++) scratch[y] = tr.importance[y] * fk[y];
+            double xm = EstimatorColumns.dot(tr.mu, scratch, v);
+            xCur[g][c] = xm;
+            xVarCur[g][c] = EstimatorColumns.weightedSquares(tr.mu, scratch, xm, v);
+          }
         }
         return;
       }

@@ -383,15 +383,18 @@ public final class SequenceEvaluation {
     double[] out = new double[lanes.count * j];
     for (int l = 0; l < lanes.count; l++) {
       for (int jb = 0; jb < j; jb++) {
-        Baseline b = baselines.get(jb);
-        out[l * j + jb] = switch (b.kind()) {
-          case NONE, LOO -> 0.0;
-          case CONST -> b.constant();
-          case ORACLE -> -exact.oracle[l][r];
-        };
+        out[l * j + jb] = shift(baselines.get(jb), exact, l, r);
       }
     }
     return out;
+  }
+
+  /**
+   * s of a′ = κa + s for baseline b, lane l, row r: its token-only offset (the oracle's from the
+   * exact pass), 0 for loo, whose shift comes batch by batch.
+   */
+  private static double shift(Baseline b, ExactPasses exact, int lane, int r) {
+    return b.kind() == Baseline.Kind.LOO ? 0.0 : b.tokenOnlyOffset(exact.oracle[lane][r]);
   }
 
   private double[] em1(Triple t) {
@@ -526,11 +529,7 @@ public final class SequenceEvaluation {
           Baseline b = baselines.get(jb);
           boolean loo = b.kind() == Baseline.Kind.LOO;
           double kap = b.scale(batchSize);
-          double s = switch (b.kind()) {
-            case NONE, LOO -> 0.0;
-            case CONST -> b.constant();
-            case ORACLE -> -exact.oracle[lane][0];
-          };
+          double s = shift(b, exact, lane, 0);
           // v at the drawn tokens: κ P_x + (loo ? L_x : s Q_x) over B·R, with P_x = z(x)·Q_x.
           double alphaBar = 0;
           for (int i = 0; i < n; i++) {
@@ -644,11 +643,7 @@ public final class SequenceEvaluation {
             Baseline b = baselines.get(jb);
             boolean loo = b.kind() == Baseline.Kind.LOO;
             double kap = b.scale(batchSize);
-            double s = switch (b.kind()) {
-              case NONE, LOO -> 0.0;
-              case CONST -> b.constant();
-              case ORACLE -> -exact.oracle[lane][r];
-            };
+            double s = shift(b, exact, lane, r);
             double alpha = 0;
             for (int i = 0; i < n; i++) {
               int at = from + i;

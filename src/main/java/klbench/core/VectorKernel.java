@@ -81,6 +81,11 @@ final class VectorKernel extends Kernel {
     store(sums, columns, k, s1, s2, s3, s4, s5);
   }
 
+  /**
+   * {@link #withCounts} plus the sixth sum. A loop of its own rather than a flag in that one: these
+   * loops run at the vector speed only while the JIT keeps every vector in a register, and a
+   * branch in the loop body is the kind of change that has cost that before.
+   */
   private static void withCountsAndSecondWeight(int from, int to, double[] rows, int[] rowAt, int column, double[] wc,
       double[] wp, double[] wg, double[] wn, int columns, double[] sums, int k) {
     DoubleVector s1 = DoubleVector.zero(S);
