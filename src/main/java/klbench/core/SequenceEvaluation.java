@@ -551,12 +551,7 @@ public final class SequenceEvaluation {
             meanDotGPos += gbar * gPos[y];
           }
           for (int i = 0; i < n; i++) vx[token[i]] = 0.0;
-          double[] acc = mc[lane * j + jb];
-          acc[0] += errSq;
-          acc[1] += meanSq;
-          acc[2] += meanDotG;
-          acc[3] += meanDotGFwd;
-          acc[4] += meanDotGPos;
+          addRow(lane * j + jb, errSq, meanSq, meanDotG, meanDotGFwd, meanDotGPos);
         }
       }
     }
@@ -678,26 +673,20 @@ public final class SequenceEvaluation {
               meanDotGFwd += vx[i] * gf[i];
               meanDotGPos += vx[i] * gp[i];
             }
-            double[] acc = mc[lane * j + jb];
-            acc[0] += errSq;
-            acc[1] += meanSq;
-            acc[2] += meanDotG;
-            acc[3] += meanDotGFwd;
-            acc[4] += meanDotGPos;
+            addRow(lane * j + jb, errSq, meanSq, meanDotG, meanDotGFwd, meanDotGPos);
           }
         }
       }
     }
 
-    /**
-     * A token's Σ over every batch of its shifted coefficient, κ P_x + (loo ? L_x : s Q_x): for a
-     * token-only lane P_x = z(x)·Q_x with Q_x = N_x (ω = 1) or N_x w(x) (ω = w).
-     */
-    private double share(int y, int block, int mi, double kap, double s, boolean loo, double[] counts,
-        double[] weight, double[] z, double[] p, double[] q, double[] looDense) {
-      double qx = block == 2 ? q[y] : weight[y];
-      double px = mi >= 0 ? kap * p[y] : kap * z[y] * qx;
-      return px + (loo ? looDense[y] : s * qx);
+    /** A row's share of the Monte Carlo sums of lane and baseline {@code idx} ([lane · J + j], see {@link #mc}). */
+    private void addRow(int idx, double errSq, double meanSq, double meanDotG, double meanDotGFwd, double meanDotGPos) {
+      double[] acc = mc[idx];
+      acc[0] += errSq;
+      acc[1] += meanSq;
+      acc[2] += meanDotG;
+      acc[3] += meanDotGFwd;
+      acc[4] += meanDotGPos;
     }
 
     /** The metrics of this batch size, lane-major then baseline. */
