@@ -168,7 +168,10 @@ public final class ResultStore {
     }
   }
 
-  /** Removes whatever a failed run left in its staging folder; {@code results/} is untouched. */
+  /**
+   * Removes a run's staging folder, with whatever a failed run left in it (or the empty one of a run
+   * that wrote no rows); {@code results/} is untouched.
+   */
   public void abandon(String runId) {
     try {
       fs.delete(stagingDir(runId), true);

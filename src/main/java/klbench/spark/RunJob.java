@@ -117,7 +117,11 @@ public final class RunJob {
       TaskReport total = TaskReport.sum(reports, summary);
 
       long commitStart = System.nanoTime();
-      if (total.rows() > 0) store.commit(runId, total.files());
+      if (total.rows() > 0) {
+        store.commit(runId, total.files());
+      } else {
+        store.abandon(runId); // nothing to commit: the staging folder made for the run goes
+      }
       store.writeRunFile(runId, "run.json", record.succeeded(total.rows()).json());
       long end = System.nanoTime();
       return new Outcome(runId, spark.sparkContext().master(), remaining.configurations(), remaining.skipped(),

@@ -242,6 +242,8 @@ public class RunJobTest {
     RunJob.Outcome again = run(full, "out", true, 0);
     assertEquals(full.configurationCount(), again.skipped());
     assertEquals(0, again.written());
+    // A run with nothing to write leaves no staging folder behind.
+    assertFalse(Files.exists(tmp.resolve("out/_staging/" + again.runId())));
     assertEquals(full.configurationCount(), ResultStore.at(SPARK.session(), tmp.resolve("out").toString()).read().count());
     assertEquals(fresh.written(), full.configurationCount());
   }
