@@ -116,7 +116,7 @@ final class ExactPasses {
     this.baselines = baselines;
     this.v = model.vocabSize();
     this.horizon = model.horizon();
-    this.anyExpm1 = lanes.estimators.stream().anyMatch(e -> e.value().usesExpm1());
+    this.anyExpm1 = lanes.anyExpm1;
     this.anyTotal = lanes.any(GradientRule.Credit.TOTAL);
     this.anyImportance = lanes.any(GradientRule.Credit.IMPORTANCE_TO_GO);
     int rows = model.rowCount();
@@ -167,16 +167,9 @@ final class ExactPasses {
     return horizon == 1 ? "" : "row (position " + t + ", context " + c + "): ";
   }
 
-  /** expm1(−ℓ) of a row, when some value function reads it. */
-  private double[] em1(Triple tr) {
-    return anyExpm1 ? em1(tr, new double[v]) : null;
-  }
-
-  /** The same into {@code into} (reused from row to row), or null when no value function reads it. */
+  /** expm1(−ℓ) of a row into {@code into} (reused from row to row), or null when no value function reads it. */
   private double[] em1(Triple tr, double[] into) {
-    if (!anyExpm1) return null;
-    for (int x = 0; x < v; x++) into[x] = ValueFunction.em1(tr.logRatio[x]);
-    return into;
+    return anyExpm1 ? ValueFunction.em1(tr.logRatio, into) : null;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -203,7 +196,13 @@ final class ExactPasses {
     if (t == horizon) return;
     int next = model.firstRow(t + 1);
     int h = model.rowsAt(t + 1);
-    int[] nextOf = new int[v]; // per row: next(c, y) for every y, without a division per token
+    // Row by row, each row's next contexts (without a division per token), expm1 and value columns
+    // taken once; each sum of the next position still takes the rows in context order.
+    int[] nextOf = new int[v];
+    double[][] fOfKey = anyTotal ? new double[lanes.keyCount()][v] : null;
+    boolean[] keyFilled = anyTotal ? new boolean[lanes.keyCount()] : null;
+    double[] em1 = anyTotal && anyExpm1 ? new double[v] : null;
+    EstimatorColumns columns = null;
     for (int c = 0; c < rows.length; c++) {
       Triple tr = rows[c];
       int r = first + c;
@@ -214,25 +213,16 @@ final class ExactPasses {
         dQ[n] += dQ[r] * tr.q[y];
         dM[n] += dM[r] * tr.mu[y];
       }
-    }
-    if (anyTotal) {
-      // Row by row (em1 and the value columns once per row), group by group within: each group's
-      // sums still take the rows in context order.
-      double[][] fOfKey = new double[lanes.keyCount()][];
-      double[] em1 = anyExpm1 ? new double[v] : null;
-      EstimatorColumns columns = null;
-      for (int c = 0; c < rows.length; c++) {
-        Triple tr = rows[c];
-        int r = first + c;
+      if (anyTotal) {
         columns = columns == null ? new EstimatorColumns(tr, em1(tr, em1)) : columns.rebind(tr, em1(tr, em1));
-        java.util.Arrays.fill(fOfKey, null);
-        nextContexts(c, nextOf);
+        java.util.Arrays.fill(keyFilled, false);
         for (int g = 0; g < pastMean.length; g++) {
           if (pastMean[g] == null) continue;
           int key = lanes.groupKey[g];
-          if (fOfKey[key] == null) {
+          if (!keyFilled[key]) {
             columns.fill(lanes.estimators.get(lanes.keyEstimator[key]));
-            fOfKey[key] = columns.value.clone();
+            System.arraycopy(columns.value, 0, fOfKey[key], 0, v);
+            keyFilled[key] = true;
           }
           double[] f = fOfKey[key];
           double gammaPast = Math.pow(lanes.groupDiscount[g], t - 1);
@@ -246,21 +236,7 @@ final class ExactPasses {
           }
         }
       }
-      for (int g = 0; g < pastMean.length; g++) {
-        if (pastMean[g] == null) continue;
-        for (int n = next; n < next + h; n++) {
-          if (dM[n] > 0) {
-            pastMean[g][n] /= dM[n];
-            pastSecond[g][n] /= dM[n];
-          }
-        }
-      }
-    }
-    if (rhoSecond != null) {
-      for (int c = 0; c < rows.length; c++) {
-        Triple tr = rows[c];
-        int r = first + c;
-        nextContexts(c, nextOf);
+      if (rhoSecond != null) {
         for (int y = 0; y < v; y++) {
           double mass = dM[r] * tr.mu[y];
           if (mass == 0) continue;
@@ -268,7 +244,15 @@ final class ExactPasses {
           rhoSecond[next + nextOf[y]] += mass * rhoSecond[r] * wy * wy;
         }
       }
-      for (int n = next; n < next + h; n++) if (dM[n] > 0) rhoSecond[n] /= dM[n];
+    }
+    for (int n = next; n < next + h; n++) {
+      if (!(dM[n] > 0)) continue;
+      for (int g = 0; g < pastMean.length; g++) {
+        if (pastMean[g] == null) continue;
+        pastMean[g][n] /= dM[n];
+        pastSecond[g][n] /= dM[n];
+      }
+      if (rhoSecond != null) rhoSecond[n] /= dM[n];
     }
   }
 

@@ -40,11 +40,14 @@ final class Lanes {
   final int[] valueGroup;
   /** Per lane: its future group (the group of its key and discount). */
   final int[] laneGroup;
+  /** Whether some estimator's value function reads expm1(−ℓ) ({@link ValueFunction#usesExpm1}). */
+  final boolean anyExpm1;
 
   Lanes(List<Estimator> estimators, List<Double> discounts) {
     this.estimators = List.copyOf(estimators);
     this.discounts = discounts.stream().mapToDouble(Double::doubleValue).toArray();
     this.count = estimators.size() * this.discounts.length;
+    this.anyExpm1 = estimators.stream().anyMatch(e -> e.value().usesExpm1());
     List<EstimatorColumns.ValueKey> keys = new ArrayList<>();
     keyOf = new int[estimators.size()];
     List<Integer> keyEst = new ArrayList<>();

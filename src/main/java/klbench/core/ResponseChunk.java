@@ -95,7 +95,7 @@ final class ResponseChunk {
     this.horizon = model.horizon();
     this.vocab = model.vocabSize();
     this.rng = rng;
-    this.anyExpm1 = lanes.estimators.stream().anyMatch(e -> e.value().usesExpm1());
+    this.anyExpm1 = lanes.anyExpm1;
     this.anyLoo = baselines.stream().anyMatch(b -> b.kind() == Baseline.Kind.LOO);
     this.importance = lanes.any(GradientRule.Credit.IMPORTANCE_TO_GO);
     context = new int[horizon][n];

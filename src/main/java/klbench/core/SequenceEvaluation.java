@@ -398,11 +398,9 @@ public final class SequenceEvaluation {
   }
 
   private double[] em1(Triple t) {
-    if (lanes.estimators.stream().noneMatch(e -> e.value().usesExpm1())) return null;
-    double[] e = new double[t.size];
-    for (int x = 0; x < t.size; x++) e[x] = ValueFunction.em1(t.logRatio[x]);
-    return e;
+    return lanes.anyExpm1 ? ValueFunction.em1(t.logRatio, new double[t.size]) : null;
   }
+
 
   private Truth truth(ExactPasses exact) {
     if (model.rowCount() == 1 && !exact.feasible()) return model.position(1)[0].truth();
@@ -583,7 +581,7 @@ public final class SequenceEvaluation {
       int rowBase = model.firstRow(t);
       int nextBase = t < horizon ? model.firstRow(t + 1) : 0;
       int keys = lanes.keyCount();
-      boolean anyExpm1 = lanes.estimators.stream().anyMatch(x -> x.value().usesExpm1());
+      boolean anyExpm1 = lanes.anyExpm1;
       int[] merged = new int[l];
       int m = 0;
       for (int lane = 0; lane < l; lane++) merged[lane] = lanes.tokenOnly(lane, t, horizon) ? -1 : m++;

@@ -81,6 +81,12 @@ public enum ValueFunction {
   /** expm1(−ℓ), the one transcendental any value function needs. */
   public static double em1(double logRatio) { return Math.expm1(-logRatio); }
 
+  /** {@link #em1} of every token's ℓ into {@code into}, which it returns. */
+  static double[] em1(double[] logRatio, double[] into) {
+    for (int x = 0; x < logRatio.length; x++) into[x] = em1(logRatio[x]);
+    return into;
+  }
+
   public double value(double logRatio) { return value(logRatio, usesExpm1() ? em1(logRatio) : 0.0); }
 
   public double derivative(double logRatio) { return derivative(logRatio, usesExpm1() ? em1(logRatio) : 0.0); }
