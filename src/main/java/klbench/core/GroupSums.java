@@ -98,7 +98,7 @@ final class GroupSums {
    * @param wc, wp, wg per weight block: per entry Q, Q·p, Q·G
    * @param offsets s per [lane · J + j] of the token-only baselines (0 for loo)
    * @param looOffsets s per lane for loo (this batch and position); with {@code looFromRowSums},
-   *     those of the ω = 1 block are set here
+   *     set here, those of the ω = 1 and ω = w blocks
    */
   void add(double[] rows, int[] rowAt, int from, int to, boolean[] repeats, double[][] wc, double[][] wp,
       double[][] wg, double pNormSq, double pDotG, double[] offsets, double[] looOffsets, double[] err) {

@@ -534,8 +534,8 @@ public final class SequenceEvaluation {
             int y = token[i];
             double qx = weight[i];
             double px = kap * zColumn[y] * qx;
-            double shift = loo ? pos.loo[i * l + lane] * (block == 1 ? tr.importance[y] : 1.0) : s * qx;
-            vx[y] = (px + shift) * scale;
+            double shifted = loo ? pos.loo[i * l + lane] * (block == 1 ? tr.importance[y] : 1.0) : s * qx;
+            vx[y] = (px + shifted) * scale;
             alphaBar += vx[y];
           }
           double errSq = 0, meanSq = 0, meanDotG = 0, meanDotGFwd = 0, meanDotGPos = 0;
