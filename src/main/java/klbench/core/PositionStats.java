@@ -1,6 +1,7 @@
 package klbench.core;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What Monte Carlo keeps of one position of some consecutive chunks, per (context, token) it drew
@@ -81,6 +82,66 @@ final class PositionStats implements java.io.Serializable {
       } else {
         copy(later, k, key, cnt, l, m, q, n);
         k++;
+      }
+      n++;
+    }
+    return new PositionStats(Arrays.copyOf(key, n), Arrays.copyOf(cnt, n), l == null ? null : Arrays.copyOf(l, n * lanes),
+        m == null ? null : Arrays.copyOf(m, n * mergedLanes), q == null ? null : Arrays.copyOf(q, n), lanes, mergedLanes);
+  }
+
+  /**
+   * The left fold of {@code parts} in list order, {@code parts[0].merge(parts[1]).merge(…)}, in one
+   * pass over every part's entries rather than one pass per part: an entry's sums add in list
+   * order, so the bits are the fold's.
+   */
+  static PositionStats mergeInOrder(List<PositionStats> parts) {
+    if (parts.isEmpty()) throw new IllegalArgumentException("nothing to merge");
+    PositionStats first = parts.get(0);
+    if (parts.size() == 1) return first;
+    int k = parts.size();
+    int cap = 0;
+    for (PositionStats s : parts) {
+      if (s.lanes != first.lanes || s.mergedLanes != first.mergedLanes || (s.loo == null) != (first.loo == null)
+          || (s.rho == null) != (first.rho == null)) {
+        throw new IllegalArgumentException("cannot merge statistics of different configurations");
+      }
+      cap += s.keys.length;
+    }
+    int lanes = first.lanes;
+    int mergedLanes = first.mergedLanes;
+    long[] key = new long[cap];
+    long[] cnt = new long[cap];
+    double[] l = first.loo == null ? null : new double[cap * lanes];
+    double[] m = first.merged == null ? null : new double[cap * mergedLanes];
+    double[] q = first.rho == null ? null : new double[cap];
+    int[] at = new int[k];
+    int n = 0;
+    while (true) {
+      long next = Long.MAX_VALUE;
+      boolean any = false;
+      for (int c = 0; c < k; c++) {
+        PositionStats s = parts.get(c);
+        if (at[c] < s.keys.length && (!any || s.keys[at[c]] < next)) {
+          next = s.keys[at[c]];
+          any = true;
+        }
+      }
+      if (!any) break;
+      boolean seen = false;
+      for (int c = 0; c < k; c++) {
+        PositionStats s = parts.get(c);
+        int i = at[c];
+        if (i >= s.keys.length || s.keys[i] != next) continue;
+        if (!seen) {
+          copy(s, i, key, cnt, l, m, q, n);
+          seen = true;
+        } else {
+          cnt[n] += s.counts[i];
+          if (l != null) for (int j = 0; j < lanes; j++) l[n * lanes + j] += s.loo[i * lanes + j];
+          if (m != null) for (int j = 0; j < mergedLanes; j++) m[n * mergedLanes + j] += s.merged[i * mergedLanes + j];
+          if (q != null) q[n] += s.rho[i];
+        }
+        at[c] = i + 1;
       }
       n++;
     }

@@ -298,13 +298,12 @@ public final class SequenceEvaluation {
       exact.backward(t, rows);
       start = System.nanoTime();
       for (int i = 0; i < finish.length; i++) {
-        PositionStats all = null;
+        List<PositionStats> parts = new ArrayList<>();
         for (ResponseChunk ch : chunks.get(i)) {
-          ch.backward(t, rows);
-          PositionStats p = ch.takePosition(t);
-          all = all == null ? p : all.merge(p);
+          ch.backward(t);
+          parts.add(ch.takePosition(t));
         }
-        finish[i].position(t, all);
+        finish[i].position(t, PositionStats.mergeInOrder(parts));
         finish[i].finishRows(exact, t, rows);
       }
       mc += System.nanoTime() - start;
@@ -336,22 +335,22 @@ public final class SequenceEvaluation {
     for (int t = 1; t <= horizon; t++) alias[t - 1] = alias(rows[t - 1]);
     long start = System.nanoTime();
     for (Finish fin : finish) {
-      PositionStats[] positions = new PositionStats[horizon];
+      List<List<PositionStats>> positions = new ArrayList<>();
+      for (int t = 1; t <= horizon; t++) positions.add(new ArrayList<>());
       List<PartialStats> parts = new ArrayList<>();
       int count = Chunking.chunkCount(fin.batchSize, batches, horizon);
       for (int c = 0; c < count; c++) {
         ResponseChunk ch = chunk(exact, fin, batches, c, seed, modelKey);
         for (int t = 1; t <= horizon; t++) ch.forward(t, rows[t - 1], alias[t - 1]);
         for (int t = horizon; t >= 1; t--) {
-          ch.backward(t, rows[t - 1]);
-          PositionStats p = ch.takePosition(t);
-          positions[t - 1] = positions[t - 1] == null ? p : positions[t - 1].merge(p);
+          ch.backward(t);
+          positions.get(t - 1).add(ch.takePosition(t));
         }
         parts.add(ch.result());
       }
       for (int t = horizon; t >= 1; t--) {
-        fin.position(t, positions[t - 1]);
-        positions[t - 1] = null;
+        fin.position(t, PositionStats.mergeInOrder(positions.get(t - 1)));
+        positions.set(t - 1, null);
         fin.finishRows(exact, t, rows[t - 1]);
       }
       fin.stats = PartialStats.foldInChunkOrder(parts, parts.size());
@@ -575,20 +574,11 @@ public final class SequenceEvaluation {
       positions[t - 1] = null;
       int v = model.vocabSize();
       int l = lanes.count;
-      int j = baselines.size();
       int horizon = model.horizon();
-      double scale = 1.0 / ((double) batchSize * batches);
       int rowBase = model.firstRow(t);
-      int nextBase = t < horizon ? model.firstRow(t + 1) : 0;
-      int keys = lanes.keyCount();
-      boolean anyExpm1 = lanes.anyExpm1;
       int[] merged = new int[l];
       int m = 0;
       for (int lane = 0; lane < l; lane++) merged[lane] = lanes.tokenOnly(lane, t, horizon) ? -1 : m++;
-      int cap = 16;
-      double[] gs = new double[cap], gf = new double[cap], gp = new double[cap], p = new double[cap];
-      double[] vx = new double[cap];
-      double[] em1At = new double[cap];
       int e = 0;
       for (int c = 0; c < rows.length; c++) {
         Triple tr = rows[c];
@@ -596,83 +586,108 @@ public final class SequenceEvaluation {
         long lo = (long) c * v;
         int from = e;
         while (e < pos.size() && pos.keys[e] < lo + v) e++;
-        int n = e - from;
         rareMass += Consistency.rareMass(exact.dM[r], tr.mu, (double) batchSize * batches);
-        if (n == 0) {
+        if (e == from) {
           for (double[] acc : mc) acc[0] += exact.gradSq[r];
-          continue;
+        } else {
+          finishRowSparse(exact, t, c, tr, pos, from, e - from, merged);
         }
-        if (n > cap) {
-          cap = Integer.highestOneBit(n) << 1;
-          gs = new double[cap];
-          gf = new double[cap];
-          gp = new double[cap];
-          p = new double[cap];
-          vx = new double[cap];
-          em1At = new double[cap];
+      }
+    }
+
+    // Per entry of the row being finished, grown as needed: G_seq, G_fwd, G_pos, p, v and expm1(−ℓ).
+    private double[] gSeqAt = new double[16];
+    private double[] gFwdAt = new double[16];
+    private double[] gPosAt = new double[16];
+    private double[] pAt = new double[16];
+    private double[] vAt = new double[16];
+    private double[] em1At = new double[16];
+
+    /**
+     * Row (t, c) of {@link #finishRowsSparse}, whose n entries start at {@code from} in {@code pos}.
+     * A method of its own so that the JIT compiles it whole (it runs once per row with draws).
+     */
+    private void finishRowSparse(ExactPasses exact, int t, int c, Triple tr, PositionStats pos, int from, int n, int[] merged) {
+      int v = model.vocabSize();
+      int l = lanes.count;
+      int j = baselines.size();
+      int horizon = model.horizon();
+      double scale = 1.0 / ((double) batchSize * batches);
+      int r = model.firstRow(t) + c;
+      int nextBase = t < horizon ? model.firstRow(t + 1) : 0;
+      int keys = lanes.keyCount();
+      boolean anyExpm1 = lanes.anyExpm1;
+      long lo = (long) c * v;
+      if (n > gSeqAt.length) {
+        int cap = Integer.highestOneBit(n) << 1;
+        gSeqAt = new double[cap];
+        gFwdAt = new double[cap];
+        gPosAt = new double[cap];
+        pAt = new double[cap];
+        vAt = new double[cap];
+        em1At = new double[cap];
+      }
+      for (int i = 0; i < n; i++) {
+        int y = (int) (pos.keys[from + i] - lo);
+        double wn = t < horizon ? exact.w[nextBase + model.next(c, y)] : 0.0;
+        pAt[i] = tr.p[y];
+        gSeqAt[i] = exact.d[r] * (tr.p[y] * ((tr.logRatio[y] + wn) - exact.w[r]));
+        gFwdAt[i] = exact.dQ[r] * tr.gradFwd[y];
+        gPosAt[i] = exact.d[r] * tr.grad[y];
+        double em1 = anyExpm1 ? ValueFunction.em1(tr.logRatio[y]) : 0.0;
+        em1At[i] = em1; // once per entry: the token-only lanes below read it too
+        for (int k = 0; k < keys; k++) {
+          valueSum[k] += pos.counts[from + i] * lanes.estimators.get(lanes.keyEstimator[k]).valueAt(tr.logRatio[y], em1);
         }
-        for (int i = 0; i < n; i++) {
-          int y = (int) (pos.keys[from + i] - lo);
-          double wn = t < horizon ? exact.w[nextBase + model.next(c, y)] : 0.0;
-          p[i] = tr.p[y];
-          gs[i] = exact.d[r] * (tr.p[y] * ((tr.logRatio[y] + wn) - exact.w[r]));
-          gf[i] = exact.dQ[r] * tr.gradFwd[y];
-          gp[i] = exact.d[r] * tr.grad[y];
-          double em1 = anyExpm1 ? ValueFunction.em1(tr.logRatio[y]) : 0.0;
-          em1At[i] = em1; // once per entry: the token-only lanes below read it too
-          for (int k = 0; k < keys; k++) {
-            valueSum[k] += pos.counts[from + i] * lanes.estimators.get(lanes.keyEstimator[k]).valueAt(tr.logRatio[y], em1);
-          }
-        }
-        double pp = exact.pNormSq[r];
-        double pg = exact.pDotG[r];
-        double gg = exact.gradSq[r];
-        for (int lane = 0; lane < l; lane++) {
-          if (exact.problems[lanes.estimatorIndex(lane)] != null) continue;
-          int block = layout.blockOf[lane];
-          int mi = merged[lane];
-          Estimator est = lanes.estimator(lane);
-          for (int jb = 0; jb < j; jb++) {
-            Baseline b = baselines.get(jb);
-            boolean loo = b.kind() == Baseline.Kind.LOO;
-            double kap = b.scale(batchSize);
-            double s = shift(b, exact, lane, r);
-            double alpha = 0;
-            for (int i = 0; i < n; i++) {
-              int at = from + i;
-              int y = (int) (pos.keys[at] - lo);
-              double cnt = pos.counts[at];
-              double qx = block == 2 ? pos.rho[at] : block == 1 ? cnt * tr.importance[y] : cnt;
-              double px;
-              if (mi >= 0) {
-                px = kap * pos.merged[at * pos.mergedLanes + mi];
-              } else {
-                double em1 = est.value().usesExpm1() ? em1At[i] : 0.0;
-                double z = block == 0 ? est.coefficientAt(tr.logRatio[y], tr.importance[y], em1) : est.valueAt(tr.logRatio[y], em1);
-                px = kap * z * qx;
-              }
-              double loos = loo ? pos.loo[at * l + lane] * (block == 1 ? tr.importance[y] : 1.0) : s * qx;
-              vx[i] = (px + loos) * scale;
-              alpha += vx[i];
+      }
+      double pp = exact.pNormSq[r];
+      double pg = exact.pDotG[r];
+      double gg = exact.gradSq[r];
+      for (int lane = 0; lane < l; lane++) {
+        if (exact.problems[lanes.estimatorIndex(lane)] != null) continue;
+        int block = layout.blockOf[lane];
+        int mi = merged[lane];
+        Estimator est = lanes.estimator(lane);
+        for (int jb = 0; jb < j; jb++) {
+          Baseline b = baselines.get(jb);
+          boolean loo = b.kind() == Baseline.Kind.LOO;
+          double kap = b.scale(batchSize);
+          double s = shift(b, exact, lane, r);
+          double alpha = 0;
+          for (int i = 0; i < n; i++) {
+            int at = from + i;
+            int y = (int) (pos.keys[at] - lo);
+            double cnt = pos.counts[at];
+            double qx = block == 2 ? pos.rho[at] : block == 1 ? cnt * tr.importance[y] : cnt;
+            double px;
+            if (mi >= 0) {
+              px = kap * pos.merged[at * pos.mergedLanes + mi];
+            } else {
+              double em1 = est.value().usesExpm1() ? em1At[i] : 0.0;
+              double z = block == 0 ? est.coefficientAt(tr.logRatio[y], tr.importance[y], em1) : est.valueAt(tr.logRatio[y], em1);
+              px = kap * z * qx;
             }
-            double errSq = alpha * alpha * pp + 2 * alpha * pg + gg;
-            double meanSq = alpha * alpha * pp;
-            double meanDotG = -alpha * pg;
-            double meanDotGFwd = -alpha * exact.pDotGFwd[r];
-            double meanDotGPos = -alpha * exact.pDotGPos[r];
-            for (int i = 0; i < n; i++) {
-              double ap = alpha * p[i];
-              double diff = vx[i] - ap - gs[i];
-              double off = ap + gs[i];
-              errSq += diff * diff - off * off;
-              double gbar = vx[i] - ap;
-              meanSq += gbar * gbar - ap * ap;
-              meanDotG += vx[i] * gs[i];
-              meanDotGFwd += vx[i] * gf[i];
-              meanDotGPos += vx[i] * gp[i];
-            }
-            addRow(lane * j + jb, errSq, meanSq, meanDotG, meanDotGFwd, meanDotGPos);
+            double loos = loo ? pos.loo[at * l + lane] * (block == 1 ? tr.importance[y] : 1.0) : s * qx;
+            vAt[i] = (px + loos) * scale;
+            alpha += vAt[i];
           }
+          double errSq = alpha * alpha * pp + 2 * alpha * pg + gg;
+          double meanSq = alpha * alpha * pp;
+          double meanDotG = -alpha * pg;
+          double meanDotGFwd = -alpha * exact.pDotGFwd[r];
+          double meanDotGPos = -alpha * exact.pDotGPos[r];
+          for (int i = 0; i < n; i++) {
+            double ap = alpha * pAt[i];
+            double diff = vAt[i] - ap - gSeqAt[i];
+            double off = ap + gSeqAt[i];
+            errSq += diff * diff - off * off;
+            double gbar = vAt[i] - ap;
+            meanSq += gbar * gbar - ap * ap;
+            meanDotG += vAt[i] * gSeqAt[i];
+            meanDotGFwd += vAt[i] * gFwdAt[i];
+            meanDotGPos += vAt[i] * gPosAt[i];
+          }
+          addRow(lane * j + jb, errSq, meanSq, meanDotG, meanDotGFwd, meanDotGPos);
         }
       }
     }

@@ -22,7 +22,9 @@ import klbench.core.SequenceEvaluation;
  *   <li>the Monte Carlo of the model, 640 batches of 64 responses, in tokens per second as the
  *       engine times it ({@link SequenceEvaluation.Result#monteCarloNanos}: drawing, coefficients,
  *       batch errors, folding and finishing; not building rows, alias tables or the exact passes),
- *       against JMH's single-token figure for the same pairs.
+ *       against JMH's single-token figure for the same pairs;
+ *   <li>the floor under that Monte Carlo ({@link SequenceBenchmark#monteCarloFloor}: drawing and
+ *       reading ℓ and w at the drawn tokens of 64 rows, nothing else) against the same figure.
  * </ul>
  *
  * Usage: SequenceBenchReport target/jmh-core.json (in a 1 GiB heap, as the issue asks).
@@ -60,5 +62,11 @@ public final class SequenceBenchReport {
     System.out.printf(Locale.ROOT, "Monte Carlo: %.3g tokens in %.1f s of Monte Carlo (the evaluation took %.1f s) = %.3g tokens/s;"
         + " single tokens %.3g tokens/s: ratio %.3f (target >= 0.5)%n", tokens, mcSeconds, wall, sequenceRate, singleRate,
         sequenceRate / singleRate);
+    Double floor = score.get("monteCarloFloor");
+    if (floor != null) {
+      System.out.printf(Locale.ROOT, "the floor (each response draws from its row's alias table and reads l and w there, nothing"
+          + " else; 64 rows of V = %d): %.3g tokens/s = %.2f of single tokens; the Monte Carlo is %.2f of the floor%n",
+          SequenceBenchmark.V, floor, floor / singleRate, sequenceRate / floor);
+    }
   }
 }

@@ -43,7 +43,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       SequenceBenchReport} sets the Monte Carlo of the whole model, 640 batches of 64 responses
  *       timed by the engine itself ({@link SequenceEvaluation.Result#monteCarloNanos}: a difference of
  *       two whole evaluations drowned it in the exact pass's noise) (target: at least half its
- *       tokens per second). {@code SequenceBenchReport} prints these ratios.
+ *       tokens per second); and {@code monteCarloFloor}, drawing from 64 rows and reading ℓ and w
+ *       at the drawn tokens, nothing else, to show what the memory alone costs.
+ *       {@code SequenceBenchReport} prints these ratios.
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -99,6 +101,79 @@ public class SequenceBenchmark {
       rng = Streams.derive(3L, "sequence-bench", 0);
       single.simulate(BATCH, 4, rng); // the one-row tables, outside the measurement
     }
+  }
+
+  /**
+   * The floor under any Monte Carlo of these responses in this layout: at one position, each of
+   * {@link #FLOOR_RESPONSES} responses draws its token from its row's alias table (Commons RNG's,
+   * as the engine does) and reads the token's ℓ and w from the row's V-long arrays, then moves to
+   * its next context; nothing else. 64 rows of V = 32,768 do not fit any cache, so each draw costs
+   * several cache misses, which a single-token batch (one row, whose tables are reused by every
+   * draw) does not pay.
+   */
+  @State(Scope.Benchmark)
+  public static class FloorRows {
+    double[][] logRatio;
+    double[][] weight;
+    org.apache.commons.rng.sampling.distribution.DiscreteSampler[] draw;
+    SequenceModel model;
+    int[] context;
+    int[] next;
+    double[] lr;
+    double[] w;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      logRatio = new double[CONTEXTS][];
+      weight = new double[CONTEXTS][];
+      draw = new org.apache.commons.rng.sampling.distribution.DiscreteSampler[CONTEXTS];
+      org.apache.commons.rng.UniformRandomProvider rng = Streams.derive(5L, "floor", 0);
+      for (int c = 0; c < CONTEXTS; c++) {
+        Triple t = row(2, c);
+        double[] lp = t.logP();
+        double[] lq = t.logQ();
+        double[] lm = t.logMu();
+        logRatio[c] = new double[V];
+        weight[c] = new double[V];
+        for (int y = 0; y < V; y++) {
+          logRatio[c][y] = lp[y] - lq[y];
+          weight[c][y] = Math.exp(lp[y] - lm[y]);
+        }
+        draw[c] = org.apache.commons.rng.sampling.distribution.AliasMethodDiscreteSampler.of(rng, t.behaviourProbabilities());
+      }
+      model = sequenceModel();
+      context = new int[FLOOR_RESPONSES];
+      next = new int[FLOOR_RESPONSES];
+      lr = new double[FLOOR_RESPONSES];
+      w = new double[FLOOR_RESPONSES];
+    }
+  }
+
+  public static final int FLOOR_RESPONSES = 4096;
+  public static final int FLOOR_POSITIONS = 16;
+
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @Warmup(iterations = 3, time = 2)
+  @Measurement(iterations = 5, time = 2)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @OperationsPerInvocation(FLOOR_RESPONSES * FLOOR_POSITIONS)
+  public double monteCarloFloor(FloorRows f) {
+    double sum = 0;
+    for (int t = 0; t < FLOOR_POSITIONS; t++) {
+      for (int i = 0; i < FLOOR_RESPONSES; i++) {
+        int c = f.context[i];
+        int y = f.draw[c].sample();
+        f.lr[i] = f.logRatio[c][y];
+        f.w[i] = f.weight[c][y];
+        f.next[i] = f.model.next(c, y);
+      }
+      int[] swap = f.context;
+      f.context = f.next;
+      f.next = swap;
+      sum += f.lr[t] + f.w[t];
+    }
+    return sum;
   }
 
   @Benchmark
