@@ -52,41 +52,7 @@ final class PositionStats implements java.io.Serializable {
    * floating point, so callers fold in chunk order.
    */
   PositionStats merge(PositionStats later) {
-    if (later.lanes != lanes || later.mergedLanes != mergedLanes || (later.loo == null) != (loo == null)
-        || (later.rho == null) != (rho == null)) {
-      throw new IllegalArgumentException("cannot merge statistics of different configurations");
-    }
-    int cap = keys.length + later.keys.length;
-    long[] key = new long[cap];
-    long[] cnt = new long[cap];
-    double[] l = loo == null ? null : new double[cap * lanes];
-    double[] m = merged == null ? null : new double[cap * mergedLanes];
-    double[] q = rho == null ? null : new double[cap];
-    int n = 0;
-    int i = 0;
-    int k = 0;
-    while (i < keys.length || k < later.keys.length) {
-      boolean mine = k >= later.keys.length || (i < keys.length && keys[i] <= later.keys[k]);
-      boolean theirs = i >= keys.length || (k < later.keys.length && later.keys[k] <= keys[i]);
-      if (mine && theirs) {
-        key[n] = keys[i];
-        cnt[n] = counts[i] + later.counts[k];
-        if (l != null) for (int j = 0; j < lanes; j++) l[n * lanes + j] = loo[i * lanes + j] + later.loo[k * lanes + j];
-        if (m != null) for (int j = 0; j < mergedLanes; j++) m[n * mergedLanes + j] = merged[i * mergedLanes + j] + later.merged[k * mergedLanes + j];
-        if (q != null) q[n] = rho[i] + later.rho[k];
-        i++;
-        k++;
-      } else if (mine) {
-        copy(this, i, key, cnt, l, m, q, n);
-        i++;
-      } else {
-        copy(later, k, key, cnt, l, m, q, n);
-        k++;
-      }
-      n++;
-    }
-    return new PositionStats(Arrays.copyOf(key, n), Arrays.copyOf(cnt, n), l == null ? null : Arrays.copyOf(l, n * lanes),
-        m == null ? null : Arrays.copyOf(m, n * mergedLanes), q == null ? null : Arrays.copyOf(q, n), lanes, mergedLanes);
+    return mergeInOrder(List.of(this, later));
   }
 
   /**
