@@ -120,6 +120,17 @@ final class Lanes {
     };
   }
 
+  /**
+   * Which lanes keep their P per entry at position t ({@link PositionStats#merged}): those not
+   * {@link #tokenOnly}, numbered in lane order into {@code into} (−1 for the others); returns how
+   * many. The chunks that write P and the finishing that reads it both take the numbering from here.
+   */
+  int mergedLanes(int position, int horizon, int[] into) {
+    int m = 0;
+    for (int lane = 0; lane < count; lane++) into[lane] = tokenOnly(lane, position, horizon) ? -1 : m++;
+    return m;
+  }
+
   boolean any(GradientRule.Credit credit) {
     for (int l = 0; l < count; l++) if (credit(l) == credit) return true;
     return false;

@@ -577,8 +577,7 @@ public final class SequenceEvaluation {
       int horizon = model.horizon();
       int rowBase = model.firstRow(t);
       int[] merged = new int[l];
-      int m = 0;
-      for (int lane = 0; lane < l; lane++) merged[lane] = lanes.tokenOnly(lane, t, horizon) ? -1 : m++;
+      lanes.mergedLanes(t, horizon, merged);
       int e = 0;
       for (int c = 0; c < rows.length; c++) {
         Triple tr = rows[c];

@@ -16,6 +16,9 @@ import klbench.core.Streams;
 import klbench.core.Triple;
 import klbench.core.Truth;
 import klbench.core.ValueFunction;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.AliasMethodDiscreteSampler;
+import org.apache.commons.rng.sampling.distribution.DiscreteSampler;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -91,7 +94,7 @@ public class SequenceBenchmark {
     SequenceEvaluation sequence;
     SequenceEvaluation single;
     Triple oneRow;
-    org.apache.commons.rng.UniformRandomProvider rng;
+    UniformRandomProvider rng;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -115,7 +118,7 @@ public class SequenceBenchmark {
   public static class FloorRows {
     double[][] logRatio;
     double[][] weight;
-    org.apache.commons.rng.sampling.distribution.DiscreteSampler[] draw;
+    DiscreteSampler[] draw;
     SequenceModel model;
     int[] context;
     int[] next;
@@ -126,8 +129,8 @@ public class SequenceBenchmark {
     public void setUp() {
       logRatio = new double[CONTEXTS][];
       weight = new double[CONTEXTS][];
-      draw = new org.apache.commons.rng.sampling.distribution.DiscreteSampler[CONTEXTS];
-      org.apache.commons.rng.UniformRandomProvider rng = Streams.derive(5L, "floor", 0);
+      draw = new DiscreteSampler[CONTEXTS];
+      UniformRandomProvider rng = Streams.derive(5L, "floor", 0);
       for (int c = 0; c < CONTEXTS; c++) {
         Triple t = row(2, c);
         double[] lp = t.logP();
@@ -139,7 +142,7 @@ public class SequenceBenchmark {
           logRatio[c][y] = lp[y] - lq[y];
           weight[c][y] = Math.exp(lp[y] - lm[y]);
         }
-        draw[c] = org.apache.commons.rng.sampling.distribution.AliasMethodDiscreteSampler.of(rng, t.behaviourProbabilities());
+        draw[c] = AliasMethodDiscreteSampler.of(rng, t.behaviourProbabilities());
       }
       model = sequenceModel();
       context = new int[FLOOR_RESPONSES];
