@@ -206,8 +206,9 @@ public final class SequenceEvaluation {
   public Truth truth() {
     if (model.rowCount() == 1) return truth(oneRowExact());
     ExactPasses exact = new ExactPasses(model, lanes, baselines);
-    for (int t = 1; t <= model.horizon(); t++) exact.forward(t, model.position(t));
-    if (exact.feasible()) for (int t = model.horizon(); t >= 1; t--) exact.backward(t, model.position(t));
+    SequenceModel.Pass pass = model.pass();
+    for (int t = 1; t <= model.horizon(); t++) exact.forward(t, pass.position(t));
+    if (exact.feasible()) for (int t = model.horizon(); t >= 1; t--) exact.backward(t, pass.position(t));
     return truth(exact);
   }
 
@@ -284,8 +285,9 @@ public final class SequenceEvaluation {
       chunks.add(list);
     }
     mc += System.nanoTime() - start;
+    SequenceModel.Pass pass = model.pass();
     for (int t = 1; t <= horizon; t++) {
-      Triple[] rows = model.position(t);
+      Triple[] rows = pass.position(t);
       exact.forward(t, rows);
       if (!exact.feasible()) return mc;
       SharedStateDiscreteSampler[] alias = alias(rows);
@@ -294,7 +296,7 @@ public final class SequenceEvaluation {
       mc += System.nanoTime() - start;
     }
     for (int t = horizon; t >= 1; t--) {
-      Triple[] rows = model.position(t);
+      Triple[] rows = pass.position(t);
       exact.backward(t, rows);
       start = System.nanoTime();
       for (int i = 0; i < finish.length; i++) {

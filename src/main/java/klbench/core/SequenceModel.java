@@ -8,7 +8,8 @@ package klbench.core;
  * row can be rebuilt at will with the same bits. A model whose rows fit in {@link #CACHE_TOKEN_ROWS}
  * (rows × V) keeps them; a larger one is never held whole: {@link #position} rebuilds the rows of
  * one position each time it is asked, and the evaluation asks for each position once per pass
- * (forward, then backward). Either way the numbers are the same bits.
+ * (forward, then backward), through a {@link Pass} that builds them into the arrays of the position
+ * before. Either way the numbers are the same bits.
  */
 public final class SequenceModel {
   /** The most rows (positions × contexts) a model may have. */
@@ -124,5 +125,32 @@ public final class SequenceModel {
     Triple[] out = new Triple[rowsAt[t - 1]];
     for (int c = 0; c < out.length; c++) out[c] = cache != null ? cache[firstRow[t - 1] + c] : source.row(t, c);
     return out;
+  }
+
+  /** A pass over the positions, in any order, that holds one position's rows at a time. */
+  Pass pass() {
+    return new Pass();
+  }
+
+  /**
+   * The evaluation's passes: each {@link #position} call hands back the rows of a position and
+   * ends the rows it handed back before, whose arrays the next rows are built into ({@link
+   * RowArrays}), so a pass over a model too large to keep allocates no rows to keep after its
+   * first position. The same bits as {@link SequenceModel#position}.
+   */
+  final class Pass {
+    private final RowArrays arrays = new RowArrays(vocab);
+    private Triple[] current;
+
+    /** The rows of position t; those of the previous call must not be read again. */
+    Triple[] position(int t) {
+      if (cache != null) return SequenceModel.this.position(t);
+      if (current != null) for (Triple row : current) row.releaseTo(arrays);
+      current = null; // not read while the rows of t are built into its arrays
+      Triple[] out = new Triple[rowsAt[t - 1]];
+      for (int c = 0; c < out.length; c++) out[c] = source.row(t, c).copyInto(arrays);
+      current = out;
+      return out;
+    }
   }
 }

@@ -77,6 +77,49 @@ public final class Triple {
         klFwd, klBehaviour, entropy, Math.sqrt(gg), Math.sqrt(ff));
   }
 
+  /** A triple with every field given: {@link #copyInto}'s. */
+  private Triple(Triple from, RowArrays arrays) {
+    this.size = from.size;
+    this.onPolicy = from.onPolicy;
+    this.logP = arrays.copy(from.logP);
+    this.logQ = arrays.copy(from.logQ);
+    this.logMu = onPolicy ? logP : arrays.copy(from.logMu);
+    this.p = arrays.copy(from.p);
+    this.q = arrays.copy(from.q);
+    this.mu = onPolicy ? p : arrays.copy(from.mu);
+    this.logRatio = arrays.copy(from.logRatio);
+    this.importance = arrays.copy(from.importance);
+    this.grad = arrays.copy(from.grad);
+    this.gradFwd = arrays.copy(from.gradFwd);
+    this.pNormSq = from.pNormSq;
+    this.truth = from.truth;
+    this.infeasibleReason = from.infeasibleReason;
+  }
+
+  /**
+   * The same triple, its V-long arrays copied into arrays from {@code arrays} (those of rows no
+   * longer read): see {@link SequenceModel.Pass}.
+   */
+  Triple copyInto(RowArrays arrays) {
+    return new Triple(this, arrays);
+  }
+
+  /** Hands this triple's V-long arrays to {@code arrays}, for rows built later; this triple must not be read again. */
+  void releaseTo(RowArrays arrays) {
+    arrays.release(logP);
+    arrays.release(logQ);
+    if (!onPolicy) {
+      arrays.release(logMu);
+      arrays.release(mu);
+    }
+    arrays.release(p);
+    arrays.release(q);
+    arrays.release(logRatio);
+    arrays.release(importance);
+    arrays.release(grad);
+    arrays.release(gradFwd);
+  }
+
   /**
    * A triple from normalised log-probabilities (see {@link LogSpace#logSoftmax}).
    *
