@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import klbench.core.Baseline;
 import klbench.core.SequenceEvaluation;
+import klbench.core.Triple;
 
 /**
  * Prints the sequence targets (issue 10) from a JMH JSON result of {@link SequenceBenchmark}, and
@@ -26,6 +27,8 @@ import klbench.core.SequenceEvaluation;
  *       engine times it ({@link SequenceEvaluation.Result#monteCarloNanos}: drawing, coefficients,
  *       batch errors, folding and finishing; not building rows, alias tables or the exact passes),
  *       against JMH's single-token figure for the same pairs;
+ *   <li>the same exact ratio taken round by round, each side timed within seconds of the other
+ *       ({@link #interleavedExactRatio});
  *   <li>the floor under that Monte Carlo ({@link SequenceBenchmark#monteCarloFloor}: drawing and
  *       reading ℓ and w at the drawn tokens of 64 rows, nothing else) against the same figure.
  * </ul>
@@ -36,6 +39,45 @@ public final class SequenceBenchReport {
   private SequenceBenchReport() {}
 
   static final int BATCHES = 640;
+  /** Rounds of the interleaved exact ratio, and single-token configurations timed per round. */
+  static final int ROUNDS = 3;
+  static final int SINGLE_PER_ROUND = 200;
+
+  /**
+   * The exact ratio taken round by round, each side timed within seconds of the other: the model's
+   * exact pass, then {@link #SINGLE_PER_ROUND} single-token configurations at the same V (each its
+   * build and its exact pass). JMH's figures above come from runs minutes apart, and on these shared
+   * machines whole runs of the same code differ by a third, which moves a ratio of two of them as
+   * much.
+   */
+  private static void interleavedExactRatio(SequenceEvaluation model, int rows) {
+    double[] ratios = new double[ROUNDS];
+    singleConfigurations(SINGLE_PER_ROUND); // the JIT's warm-up for that side
+    for (int round = 0; round < ROUNDS; round++) {
+      long start = System.nanoTime();
+      model.truth();
+      double perRow = (System.nanoTime() - start) / 1e6 / rows;
+      start = System.nanoTime();
+      singleConfigurations(SINGLE_PER_ROUND);
+      double single = (System.nanoTime() - start) / 1e6 / SINGLE_PER_ROUND;
+      ratios[round] = perRow / single;
+      System.out.printf(Locale.ROOT, "exact pass, interleaved, round %d: %.2f ms per row against a single token's %.2f ms"
+          + " (build and pass): ratio %.2f%n", round + 1, perRow, single, ratios[round]);
+    }
+    double[] sorted = ratios.clone();
+    java.util.Arrays.sort(sorted);
+    System.out.printf(Locale.ROOT, "exact pass, interleaved: median ratio %.2f over %d rounds (target <= 2)%n", sorted[ROUNDS / 2], ROUNDS);
+  }
+
+  /** n single-token configurations of the benchmark's pairs: each builds its triple and takes its exact pass. */
+  private static void singleConfigurations(int n) {
+    double sink = 0;
+    for (int i = 0; i < n; i++) {
+      Triple t = SequenceBenchmark.row(1, 0);
+      sink += SequenceEvaluation.prepare(t, SequenceBenchmark.pairs(), List.of(Baseline.NONE)).truth().kl();
+    }
+    if (sink == 42) System.out.println(); // keeps the work observable
+  }
 
   public static void main(String[] args) throws IOException {
     JsonNode results = new ObjectMapper().readTree(new File(args[0]));
@@ -56,6 +98,7 @@ public final class SequenceBenchReport {
 
     SequenceEvaluation model = SequenceEvaluation.prepare(SequenceBenchmark.sequenceModel(), SequenceBenchmark.pairs(),
         List.of(1.0), List.of(Baseline.NONE));
+    interleavedExactRatio(model, rows);
     long start = System.nanoTime();
     SequenceEvaluation.Result result = model.evaluate(List.of(SequenceBenchmark.BATCH), BATCHES, 1L, "bench");
     double wall = (System.nanoTime() - start) / 1e9;
