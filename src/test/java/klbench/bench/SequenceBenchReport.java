@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,12 +24,12 @@ import klbench.core.Triple;
  *       single token, which builds its triple once. This is the ratio the target is read as (README,
  *       "Performance"). Also against the pass of a row already built, which leaves the model's two
  *       builds on its side alone;
+ *   <li>the same exact ratio taken round by round, each side timed within seconds of the other
+ *       ({@link #interleavedExactRatio});
  *   <li>the Monte Carlo of the model, 640 batches of 64 responses, in tokens per second as the
  *       engine times it ({@link SequenceEvaluation.Result#monteCarloNanos}: drawing, coefficients,
  *       batch errors, folding and finishing; not building rows, alias tables or the exact passes),
  *       against JMH's single-token figure for the same pairs;
- *   <li>the same exact ratio taken round by round, each side timed within seconds of the other
- *       ({@link #interleavedExactRatio});
  *   <li>the floor under that Monte Carlo ({@link SequenceBenchmark#monteCarloFloor}: drawing and
  *       reading ℓ and w at the drawn tokens of 64 rows, nothing else) against the same figure.
  * </ul>
@@ -65,7 +66,7 @@ public final class SequenceBenchReport {
           + " (build and pass): ratio %.2f%n", round + 1, perRow, single, ratios[round]);
     }
     double[] sorted = ratios.clone();
-    java.util.Arrays.sort(sorted);
+    Arrays.sort(sorted);
     System.out.printf(Locale.ROOT, "exact pass, interleaved: median ratio %.2f over %d rounds (target <= 2)%n", sorted[ROUNDS / 2], ROUNDS);
   }
 
