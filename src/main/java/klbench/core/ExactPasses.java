@@ -364,7 +364,7 @@ final class ExactPasses {
       double dr = d[r];
       double dqr = dQ[r];
       for (int y = 0; y < v; y++) {
-        double gs = dr * (tr.p[y] * (wcol[y] - wRow));
+        double gs = gSeq(dr, tr.p[y], wcol[y], wRow);
         double gf = dqr * tr.gradFwd[y];
         double gp = dr * tr.grad[y];
         gSeq[y] = gs;
@@ -568,6 +568,21 @@ final class ExactPasses {
         captured[r * v + y] = dM[r] * Math.fma(tr.mu[y], ax, -tr.p[y] * meanCoef);
       }
     }
+  }
+
+  /**
+   * G_seq at token y of a row: d_t(c) p(y) (ℓ(y) + W_{t+1}(next(c, y)) − W_t(c)), from the row's
+   * occupancy d, p(y), {@code future} = ℓ(y) + W_{t+1}(next(c, y)) (ℓ(y) at the last position) and
+   * the row's W_t(c). The exact pass and Monte Carlo's coefficient rows and finishing all take it
+   * from here.
+   */
+  static double gSeq(double occupancy, double p, double future, double w) {
+    return occupancy * (p * (future - w));
+  }
+
+  /** {@link #gSeq} on row r, whose W_{t+1} at the next context is {@code wNext} (0 at the last position). */
+  double gSeqOnRow(int r, double p, double logRatio, double wNext) {
+    return gSeq(d[r], p, logRatio + wNext, w[r]);
   }
 
   /** next[y] = (c·V + y) mod N (tree: c·V + y) for every token, without a division per token. */

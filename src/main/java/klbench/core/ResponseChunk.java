@@ -451,7 +451,7 @@ final class ResponseChunk {
       double p = pOf[first];
       // next(c, y), as the forward pass stored it for the entry's first draw
       double wn = t < horizon ? exact.w[nextBase + context[t][i0 + entryFirst[e]]] : 0.0;
-      double g = exact.d[r] * (p * ((lrOf[first] + wn) - exact.w[r]));
+      double g = exact.gSeqOnRow(r, p, lrOf[first], wn);
       pAt[o] = p;
       gAt[o] = g;
       anyRepeat |= entryCount[e] > 1;

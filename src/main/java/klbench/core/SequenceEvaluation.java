@@ -632,7 +632,7 @@ public final class SequenceEvaluation {
         int y = (int) (pos.keys[from + i] - lo);
         double wn = t < horizon ? exact.w[nextBase + model.next(c, y)] : 0.0;
         pAt[i] = tr.p[y];
-        gSeqAt[i] = exact.d[r] * (tr.p[y] * ((tr.logRatio[y] + wn) - exact.w[r]));
+        gSeqAt[i] = exact.gSeqOnRow(r, tr.p[y], tr.logRatio[y], wn);
         gFwdAt[i] = exact.dQ[r] * tr.gradFwd[y];
         gPosAt[i] = exact.d[r] * tr.grad[y];
         double em1 = anyExpm1 ? ValueFunction.em1(tr.logRatio[y]) : 0.0;
